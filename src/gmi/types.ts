@@ -1,0 +1,103 @@
+// Public types of the GMI client. This folder never imports `vscode`: it is plain Node,
+// tested in plain Node, and hands the editor one typed stream of events.
+
+/** Which wire format a request uses. */
+export type WireApi = 'chatCompletions' | 'messages';
+
+export interface ChatTurn {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+export interface ChatRequest {
+  /** Fully qualified model id, e.g. `anthropic/claude-sonnet-4.5`. */
+  model: string;
+  api: WireApi;
+  /** System prompt; a top-level field for Messages, a `system` message for Chat Completions. */
+  system?: string;
+  messages: ChatTurn[];
+  maxTokens?: number;
+  temperature?: number;
+  /** Extended thinking budget (Messages only); `maxTokens` must be larger. */
+  thinkingBudgetTokens?: number;
+}
+
+/** Why a stream ended normally. `cancelled` is the caller's own abort. */
+export type EndReason =
+  | 'stop'
+  | 'length'
+  | 'toolCalls'
+  | 'contentFilter'
+  | 'refusal'
+  | 'cancelled'
+  | 'unknown';
+
+export interface Usage {
+  inputTokens?: number;
+  outputTokens?: number;
+  cachedTokens?: number;
+  reasoningTokens?: number;
+}
+
+/** What the UI can offer as the next step for a failure. */
+export type ErrorAction = 'setApiKey' | 'selectModel' | 'retry' | 'openSettings';
+
+export type GmiErrorKind =
+  | 'auth' // 401 / 403: bad or missing key
+  | 'billing' // 402
+  | 'modelNotFound' // 404 "No matching target server found for model …"
+  | 'notFound' // other 404s (wrong base URL)
+  | 'badRequest' // 400 / 422
+  | 'tooLarge' // 413
+  | 'rateLimit' // 429
+  | 'server' // 5xx
+  | 'overloaded' // 529 / overloaded_error
+  | 'network' // connection refused / reset / DNS
+  | 'timeout' // no response headers in time
+  | 'idleTimeout' // the body went silent
+  | 'stream' // malformed stream, error event mid-stream, stream cut short
+  | 'insecureBaseUrl' // base URL refused before the key was sent
+  | 'certificate' // TLS certificate not trusted
+  | 'unknown';
+
+/** A failure a person can act on. `message` never contains the API key. */
+export interface GmiErrorInfo {
+  kind: GmiErrorKind;
+  message: string;
+  status?: number;
+  /** When the server said to try again, in ms from now. */
+  retryAfterMs?: number;
+  action?: ErrorAction;
+  requestId?: string;
+}
+
+/**
+ * The one stream every consumer reads. A stream yields any number of
+ * text / thinking / toolCall / usage / retry events and then exactly one
+ * `end` or `error`, after which it is finished.
+ */
+export type StreamEvent =
+  | { type: 'text'; text: string }
+  | { type: 'thinking'; text: string }
+  | { type: 'toolCall'; index: number; id?: string; name?: string; argumentsDelta: string }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'retry'; attempt: number; delayMs: number; reason: string }
+  | { type: 'end'; reason: EndReason }
+  | { type: 'error'; error: GmiErrorInfo; /** true if any text/thinking was already yielded */ partial: boolean };
+
+export interface ModelInfo {
+  id: string;
+  ownedBy?: string;
+  contextLength?: number;
+  maxOutputTokens?: number;
+  /** true when it came from the built-in catalog, not the live list. */
+  fromCatalog?: boolean;
+}
+
+/** Minimal logger so the client can log without knowing about VS Code. */
+export interface ClientLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  debug?(message: string): void;
+}

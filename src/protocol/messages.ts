@@ -1,0 +1,178 @@
+// The one typed protocol between the extension host and the chat webview, used by both bundles.
+// Every message is validated on receipt: the webview is a view of hostile model output, so the
+// host treats what it sends as untrusted, and the webview checks what the host sends too.
+
+export type MessageRole = 'user' | 'assistant' | 'error';
+export type AssistantState = 'streaming' | 'done' | 'stopped' | 'error' | 'interrupted';
+export type ErrorActionId = 'setApiKey' | 'selectModel' | 'retry' | 'openSettings' | 'openLog';
+
+export interface UsageView {
+  inputTokens?: number;
+  outputTokens?: number;
+}
+
+/** A message as the webview shows it. The host's conversation model is the source of truth. */
+export interface MessageView {
+  id: string;
+  role: MessageRole;
+  text: string;
+  /** Reasoning, shown collapsed; assistant only. */
+  thinking?: string;
+  state?: AssistantState;
+  model?: string;
+  usage?: UsageView;
+  /** For error messages: the buttons to show. */
+  actions?: ErrorActionId[];
+  /** For error messages: the assistant message it belongs to (Retry target). */
+  replyTo?: string;
+  /** A notice shown above the text, e.g. "selection was cut to fit the context". */
+  notice?: string;
+}
+
+export interface ChatStateView {
+  messages: MessageView[];
+  hasApiKey: boolean;
+  model: string;
+  busy: boolean;
+}
+
+// ---- host → webview ----
+export type HostToWebview =
+  | { type: 'state'; state: ChatStateView }
+  | { type: 'messageAdded'; message: MessageView }
+  | { type: 'append'; id: string; text?: string; thinking?: string }
+  | { type: 'messageUpdated'; message: MessageView }
+  | { type: 'busy'; busy: boolean }
+  | { type: 'setPrompt'; text: string }
+  | { type: 'focusPrompt' };
+
+// ---- webview → host ----
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'send'; text: string }
+  | { type: 'stop' }
+  | { type: 'newChat' }
+  | { type: 'retry'; id: string }
+  | { type: 'action'; action: ErrorActionId }
+  | { type: 'copyCode'; id: string; block: number }
+  | { type: 'insertCode'; id: string; block: number }
+  | { type: 'applyCode'; id: string; block: number }
+  | { type: 'openLink'; href: string }
+  | { type: 'promptDraft'; text: string };
+
+/** Longest prompt the host accepts from the webview (characters). */
+export const MAX_PROMPT_CHARS = 1_000_000;
+/** Longest link the host will consider opening. */
+export const MAX_LINK_CHARS = 4096;
+const MAX_ID_CHARS = 64;
+const MAX_BLOCK_INDEX = 10_000;
+
+const ERROR_ACTIONS: readonly ErrorActionId[] = ['setApiKey', 'selectModel', 'retry', 'openSettings', 'openLog'];
+const ROLES: readonly MessageRole[] = ['user', 'assistant', 'error'];
+const STATES: readonly AssistantState[] = ['streaming', 'done', 'stopped', 'error', 'interrupted'];
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
+const isId = (v: unknown): v is string => isStr(v, MAX_ID_CHARS) && /^[A-Za-z0-9_-]+$/.test(v);
+const isBlock = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_BLOCK_INDEX;
+const hasOnly = (o: Obj, keys: readonly string[]) => Object.keys(o).every((k) => keys.includes(k));
+
+/** Returns the message if it is a well-formed WebviewToHost, otherwise undefined. */
+export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
+  if (!isObj(raw) || typeof raw.type !== 'string') return undefined;
+  switch (raw.type) {
+    case 'ready':
+    case 'stop':
+    case 'newChat':
+      return hasOnly(raw, ['type']) ? { type: raw.type } : undefined;
+    case 'send':
+      return hasOnly(raw, ['type', 'text']) && isStr(raw.text, MAX_PROMPT_CHARS) && raw.text.trim() !== ''
+        ? { type: 'send', text: raw.text }
+        : undefined;
+    case 'promptDraft':
+      return hasOnly(raw, ['type', 'text']) && isStr(raw.text, MAX_PROMPT_CHARS)
+        ? { type: 'promptDraft', text: raw.text }
+        : undefined;
+    case 'retry':
+      return hasOnly(raw, ['type', 'id']) && isId(raw.id) ? { type: 'retry', id: raw.id } : undefined;
+    case 'action':
+      return hasOnly(raw, ['type', 'action']) && ERROR_ACTIONS.includes(raw.action as ErrorActionId)
+        ? { type: 'action', action: raw.action as ErrorActionId }
+        : undefined;
+    case 'copyCode':
+    case 'insertCode':
+    case 'applyCode':
+      return hasOnly(raw, ['type', 'id', 'block']) && isId(raw.id) && isBlock(raw.block)
+        ? { type: raw.type, id: raw.id, block: raw.block }
+        : undefined;
+    case 'openLink':
+      return hasOnly(raw, ['type', 'href']) && isStr(raw.href, MAX_LINK_CHARS)
+        ? { type: 'openLink', href: raw.href }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function isUsage(v: unknown): v is UsageView {
+  if (!isObj(v)) return false;
+  const n = (x: unknown) => x === undefined || (typeof x === 'number' && Number.isFinite(x) && x >= 0);
+  return n(v.inputTokens) && n(v.outputTokens);
+}
+
+export function isMessageView(v: unknown): v is MessageView {
+  if (!isObj(v)) return false;
+  return (
+    isId(v.id) &&
+    ROLES.includes(v.role as MessageRole) &&
+    typeof v.text === 'string' &&
+    (v.thinking === undefined || typeof v.thinking === 'string') &&
+    (v.state === undefined || STATES.includes(v.state as AssistantState)) &&
+    (v.model === undefined || typeof v.model === 'string') &&
+    (v.usage === undefined || isUsage(v.usage)) &&
+    (v.actions === undefined ||
+      (Array.isArray(v.actions) && v.actions.every((a) => ERROR_ACTIONS.includes(a as ErrorActionId)))) &&
+    (v.replyTo === undefined || isId(v.replyTo)) &&
+    (v.notice === undefined || typeof v.notice === 'string')
+  );
+}
+
+/** Returns the message if it is a well-formed HostToWebview, otherwise undefined. */
+export function parseHostMessage(raw: unknown): HostToWebview | undefined {
+  if (!isObj(raw) || typeof raw.type !== 'string') return undefined;
+  switch (raw.type) {
+    case 'state': {
+      const s = raw.state;
+      if (
+        isObj(s) &&
+        Array.isArray(s.messages) &&
+        s.messages.every(isMessageView) &&
+        typeof s.hasApiKey === 'boolean' &&
+        typeof s.model === 'string' &&
+        typeof s.busy === 'boolean'
+      ) {
+        return raw as HostToWebview;
+      }
+      return undefined;
+    }
+    case 'messageAdded':
+    case 'messageUpdated':
+      return isMessageView(raw.message) ? (raw as HostToWebview) : undefined;
+    case 'append':
+      return isId(raw.id) &&
+        (raw.text === undefined || typeof raw.text === 'string') &&
+        (raw.thinking === undefined || typeof raw.thinking === 'string')
+        ? (raw as HostToWebview)
+        : undefined;
+    case 'busy':
+      return typeof raw.busy === 'boolean' ? (raw as HostToWebview) : undefined;
+    case 'setPrompt':
+      return typeof raw.text === 'string' ? (raw as HostToWebview) : undefined;
+    case 'focusPrompt':
+      return raw as HostToWebview;
+    default:
+      return undefined;
+  }
+}
