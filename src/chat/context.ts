@@ -1,0 +1,143 @@
+// Context budgets: how much history and selection fit in a model's context window.
+// The rule (documented in the README): the system prompt and the reply's max tokens are reserved
+// first; the rest holds the history, newest first; the oldest turns are left out; the newest
+// question is always sent, cut with a visible notice if it alone is too large.
+
+import type { ChatTurn } from '../gmi/types';
+
+/** Characters per token we assume. Real tokenizers average ~4 for English and code; 3 errs on the safe side. */
+const CHARS_PER_TOKEN = 3;
+/** Role markers and message framing each turn costs on the wire. */
+const TURN_OVERHEAD_TOKENS = 4;
+/** Head-room for the estimate's error and the request's own framing. */
+const SAFETY_FRACTION = 0.05;
+/** Room for the "[… was cut …]" note added to a cut question. */
+const NOTICE_TOKENS = 50;
+
+/** A cheap, conservative token count: never parses, O(1). */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / CHARS_PER_TOKEN);
+}
+
+/**
+ * Tokens left for the conversation history. Reserves the reply (`maxOutputTokens`, at most half the
+ * window so a model that reports max output = context still gets room for input), the system
+ * prompt, and a 5% margin. Never negative.
+ */
+export function contextBudget(contextLength: number, maxOutputTokens: number, systemPrompt: string): number {
+  if (!Number.isFinite(contextLength) || contextLength <= 0) return 0;
+  const output = Math.min(Math.max(0, maxOutputTokens || 0), Math.floor(contextLength / 2));
+  const margin = Math.ceil(contextLength * SAFETY_FRACTION);
+  return Math.max(0, Math.floor(contextLength - output - margin - estimateTokens(systemPrompt)));
+}
+
+export interface CutResult {
+  text: string;
+  cut: boolean;
+  notice?: string;
+}
+
+/** 1234567 → "1,234,567" without depending on the runtime's locale data. */
+export function formatCount(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** Lines in a text; a trailing newline ends the last line rather than starting a new one. O(n). */
+export function countLines(text: string): number {
+  if (text === '') return 0;
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  return text.endsWith('\n') ? lines - 1 : lines;
+}
+
+/**
+ * Cuts `text` to about `maxTokens`, keeping the start. O(n) with slices only, so a 5 MB selection
+ * is cheap. Cuts at the last line break in the second half of the allowance so whole lines are
+ * kept; a single giant line is cut mid-line (never inside a surrogate pair).
+ * `what` names the text in the notice ("Selection", "Message").
+ */
+export function cutText(text: string, maxTokens: number, what = 'Selection'): CutResult {
+  const maxChars = Math.max(0, Math.floor(maxTokens)) * CHARS_PER_TOKEN;
+  if (text.length <= maxChars) return { text, cut: false };
+
+  const lineBreak = text.lastIndexOf('\n', maxChars - 1);
+  if (lineBreak >= 0 && lineBreak >= maxChars / 2) {
+    const kept = text.slice(0, lineBreak); // whole lines; the newline itself is dropped
+    return {
+      text: kept,
+      cut: true,
+      notice: `${what} was cut to the first ${formatCount(countLines(kept))} of ${formatCount(countLines(text))} lines to fit the model's context.`,
+    };
+  }
+  // No line break near the limit: cut mid-line, and count characters since lines say too little.
+  let end = maxChars;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--; // don't split a surrogate pair
+  const kept = text.slice(0, end);
+  return {
+    text: kept,
+    cut: true,
+    notice: `${what} was cut to the first ${formatCount(kept.length)} of ${formatCount(text.length)} characters to fit the model's context.`,
+  };
+}
+
+export interface FitResult {
+  turns: ChatTurn[];
+  /** How many of the given turns were left out (oldest first). */
+  dropped: number;
+  /** Set when the newest question itself had to be cut. */
+  notice?: string;
+}
+
+function turnCost(turn: ChatTurn): number {
+  return estimateTokens(turn.content) + TURN_OVERHEAD_TOKENS;
+}
+
+/**
+ * Fits the history into `budgetTokens`: drops the OLDEST turns first, always keeps the newest user
+ * turn (and anything after it), cutting it with a notice when it alone is too large, and makes the
+ * first kept turn a user turn so alternation stays valid. Expects alternating input (see toChatTurns).
+ */
+export function fitHistory(turns: ChatTurn[], budgetTokens: number): FitResult {
+  let newestUser = -1;
+  for (let i = turns.length - 1; i >= 0; i--) {
+    if (turns[i].role === 'user') {
+      newestUser = i;
+      break;
+    }
+  }
+  if (newestUser < 0) return { turns: [], dropped: turns.length };
+
+  const tail = turns.slice(newestUser).map((t) => ({ ...t }));
+  let used = tail.reduce((sum, t) => sum + turnCost(t), 0);
+  let notice: string | undefined;
+  if (used > budgetTokens) {
+    // Cut the question itself; what comes after it (rare) is kept whole.
+    const question = tail[0];
+    const others = used - turnCost(question);
+    const room = Math.max(0, budgetTokens - others - TURN_OVERHEAD_TOKENS - NOTICE_TOKENS);
+    const cut = cutText(question.content, room, 'Message');
+    if (cut.cut) {
+      notice = cut.notice;
+      // Tell the model too, so it doesn't take the cut text for the whole question.
+      question.content = `${cut.text}\n\n[${cut.notice}]`;
+    }
+    used = tail.reduce((sum, t) => sum + turnCost(t), 0);
+  }
+
+  let start = newestUser;
+  // Once the question itself was cut, no older turn may take space from it.
+  while (start > 0 && notice === undefined) {
+    const cost = turnCost(turns[start - 1]);
+    if (used + cost > budgetTokens) break;
+    used += cost;
+    start--;
+  }
+  // The first kept turn must be a user turn.
+  while (start < newestUser && turns[start].role !== 'user') start++;
+
+  const kept = [...turns.slice(start, newestUser), ...tail];
+  const result: FitResult = { turns: kept, dropped: start };
+  if (notice) result.notice = notice;
+  return result;
+}
