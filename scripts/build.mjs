@@ -1,6 +1,12 @@
-// Builds the two bundles: the extension host (Node, CommonJS, `vscode` external)
-// and the webview script (browser, IIFE). `--production` minifies and drops sourcemaps.
+// Builds the bundles:
+//   dist/extension.js  host wiring (Node, CommonJS, `vscode` external), loaded at activation
+//   dist/gmi.js        the GMI client (undici, eventsource-parser), required on first request
+//   dist/markdown.js   markdown-it code-block extraction, required on first Insert/Apply/Refactor
+//   dist/webview.js    the chat view script (browser)
+// plus dist/codicons/ (the icon font the webview uses). `--production` minifies, no sourcemaps.
 import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -13,16 +19,37 @@ const common = {
   logLevel: 'info',
 };
 
-const targets = [
-  {
-    ...common,
-    entryPoints: ['src/extension.ts'],
-    outfile: 'dist/extension.js',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
+// src/lazy.ts requires these sources; in the bundle they become the sibling chunks.
+const lazyChunks = {
+  './gmi/index': './gmi.js',
+  './code/codeBlocks': './markdown.js',
+};
+const lazyChunksPlugin = {
+  name: 'lazy-chunks',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(gmi\/index|code\/codeBlocks)$/ }, (args) =>
+      args.importer.replace(/\\/g, '/').endsWith('src/lazy.ts') ? { path: lazyChunks[args.path], external: true } : undefined,
+    );
   },
+};
+
+// undici ships its HTTP parser twice as base64 wasm (SIMD and plain, ~72 KB each) and picks SIMD
+// when the CPU has it, which every CPU VS Code runs on does; keep one copy.
+const llhttpOncePlugin = {
+  name: 'llhttp-once',
+  setup(build) {
+    build.onResolve({ filter: /llhttp\/llhttp-wasm\.js$/ }, (args) => ({
+      path: path.resolve(args.resolveDir, args.path.replace('llhttp-wasm.js', 'llhttp_simd-wasm.js')),
+    }));
+  },
+};
+
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
+
+const targets = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyChunksPlugin] },
+  { ...node, entryPoints: ['src/gmi/index.ts'], outfile: 'dist/gmi.js', plugins: [llhttpOncePlugin] },
+  { ...node, entryPoints: ['src/code/codeBlocks.ts'], outfile: 'dist/markdown.js' },
   {
     ...common,
     entryPoints: ['src/webview/main.ts'],
@@ -32,6 +59,11 @@ const targets = [
     target: 'es2022',
   },
 ];
+
+mkdirSync('dist/codicons', { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) {
+  cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
+}
 
 if (watch) {
   for (const options of targets) {

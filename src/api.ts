@@ -1,0 +1,16 @@
+import type { MessageView } from './protocol/messages';
+
+/**
+ * What `activate()` returns. Used by the integration tests (they run in the same extension host);
+ * read-only views of state, no way to reach the key.
+ */
+export interface GmiExtensionApi {
+  /** The current conversation's messages, as the chat view shows them. */
+  messages(): readonly MessageView[];
+  /** Resolves when no chat reply is streaming. */
+  chatIdle(): Promise<void>;
+  /** The last lines written to the GMI log (already redacted). */
+  logLines(): readonly string[];
+  /** Whether a refactor proposal is waiting for Apply/Discard. */
+  refactorPending(): boolean;
+}

@@ -1,0 +1,218 @@
+// Runs chat requests against a Conversation: the one place that turns the client's stream of
+// events into conversation state. No `vscode` import — the host injects how to get a client.
+import type { ChatRequest, ChatTurn, GmiErrorInfo, StreamEvent, Usage } from '../gmi/types';
+import type { ErrorActionId } from '../protocol/messages';
+import type { Conversation, StoredMessage } from './conversation';
+import { contextBudget, fitHistory } from './context';
+import { toChatTurns } from './prompts';
+
+export interface StreamingClient {
+  stream(request: ChatRequest, options?: { signal?: AbortSignal }): AsyncIterable<StreamEvent>;
+}
+
+/** Everything one request needs, resolved by the host at send time (settings can change). */
+export interface PreparedRequest {
+  client: StreamingClient;
+  model: string;
+  api: ChatRequest['api'];
+  system?: string;
+  maxTokens?: number;
+  temperature?: number;
+  /** Context window of the model, from /models or the catalog. */
+  contextLength: number;
+  /** Reply budget reserved when cutting history. */
+  maxOutputTokens: number;
+}
+
+/** Why a request could not even start, with the next step for the user. */
+export interface RequestBlocked {
+  blocked: true;
+  message: string;
+  actions: ErrorActionId[];
+}
+
+export interface ChatServiceDeps {
+  conversation: Conversation;
+  prepare(): Promise<PreparedRequest | RequestBlocked>;
+  log?: { info(m: string): void; warn(m: string): void };
+}
+
+export interface SendOptions {
+  /** Shown above the user's message, e.g. "selection was cut". */
+  notice?: string;
+}
+
+export type BusyListener = (busy: boolean) => void;
+
+export class ChatService {
+  private running: { controller: AbortController; replyId: string; done: Promise<void> } | undefined;
+  private readonly busyListeners = new Set<BusyListener>();
+
+  constructor(private readonly deps: ChatServiceDeps) {}
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  onDidChangeBusy(listener: BusyListener): { dispose(): void } {
+    this.busyListeners.add(listener);
+    return { dispose: () => this.busyListeners.delete(listener) };
+  }
+
+  /**
+   * Sends a question. The question is recorded (and so persisted) before anything goes on the wire.
+   * While a reply streams, a new question is refused: the UI's policy is "stop first", so two
+   * replies can never land in one message. Returns false when refused.
+   */
+  async send(text: string, options: SendOptions = {}): Promise<boolean> {
+    if (this.running || !text.trim()) return false;
+    this.deps.conversation.addUser(text, options.notice ? { notice: options.notice } : undefined);
+    await this.run();
+    return true;
+  }
+
+  /** Retries a failed, stopped or interrupted reply: drops it and asks again with the same history. */
+  async retry(replyId: string): Promise<boolean> {
+    if (this.running) return false;
+    const conversation = this.deps.conversation;
+    const messages = conversation.messages;
+    const index = messages.findIndex((m) => m.id === replyId);
+    if (index < 0) return false;
+    // A Retry on an error message retries the reply it belongs to.
+    const target = messages[index].role === 'error' ? messages[index].replyTo : replyId;
+    const reply = target ? conversation.get(target) : undefined;
+    let previousUser = -1;
+    const from = reply ? messages.indexOf(reply) : index;
+    for (let i = from - 1; i >= 0; i--) {
+      if (messages[i].role === 'user') {
+        previousUser = i;
+        break;
+      }
+    }
+    if (previousUser < 0) return false;
+    const firstToDrop = messages[previousUser + 1];
+    if (firstToDrop) conversation.truncateFrom(firstToDrop.id);
+    await this.run();
+    return true;
+  }
+
+  /** Stops the streaming reply, keeping what arrived (state `stopped`). */
+  stop(): void {
+    this.running?.controller.abort();
+  }
+
+  /** Resolves when no reply is streaming. */
+  async idle(): Promise<void> {
+    await this.running?.done;
+  }
+
+  private setBusy(): void {
+    const busy = this.busy;
+    for (const l of this.busyListeners) l(busy);
+  }
+
+  private async run(): Promise<void> {
+    const conversation = this.deps.conversation;
+    const controller = new AbortController();
+    let finishRun!: () => void;
+    const done = new Promise<void>((resolve) => (finishRun = resolve));
+    // Claim the slot before the first await so a second send can't slip in.
+    this.running = { controller, replyId: '', done };
+    this.setBusy();
+    try {
+      const prepared = await this.deps.prepare();
+      if ('blocked' in prepared) {
+        conversation.addError(undefined, prepared.message, [...prepared.actions, 'retry']);
+        return;
+      }
+      const history = toChatTurns(conversation.messages);
+      const budget = contextBudget(prepared.contextLength, prepared.maxOutputTokens, prepared.system ?? '');
+      const fitted = fitHistory(history, budget);
+      if (fitted.dropped > 0) {
+        this.deps.log?.info(`Context: left out the ${fitted.dropped} oldest turn(s) to fit ${prepared.model}'s context.`);
+      }
+      const reply = conversation.startAssistant(prepared.model);
+      this.running.replyId = reply.id;
+      await this.consume(prepared, fitted.turns, reply, controller.signal);
+    } finally {
+      this.running = undefined;
+      finishRun();
+      this.setBusy();
+    }
+  }
+
+  private async consume(
+    prepared: PreparedRequest,
+    turns: ChatTurn[],
+    reply: StoredMessage,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const conversation = this.deps.conversation;
+    const request: ChatRequest = {
+      model: prepared.model,
+      api: prepared.api,
+      system: prepared.system || undefined,
+      messages: turns,
+      maxTokens: prepared.maxTokens,
+      temperature: prepared.temperature,
+    };
+    const usage: Usage = {};
+    let failure: GmiErrorInfo | undefined;
+    let ended: 'done' | 'stopped' | 'error' = 'error';
+    let lengthCut = false;
+    try {
+      for await (const event of prepared.client.stream(request, { signal })) {
+        switch (event.type) {
+          case 'text':
+            conversation.append(reply.id, { text: event.text });
+            break;
+          case 'thinking':
+            conversation.append(reply.id, { thinking: event.text });
+            break;
+          case 'usage':
+            Object.assign(usage, definedOnly(event.usage));
+            break;
+          case 'end':
+            ended = event.reason === 'cancelled' ? 'stopped' : 'done';
+            lengthCut = event.reason === 'length';
+            break;
+          case 'error':
+            failure = event.error;
+            ended = 'error';
+            break;
+          default:
+            break;
+        }
+      }
+    } catch (err) {
+      // The client promises not to throw; if something still does, the reply must not hang.
+      failure = { kind: 'unknown', message: `Unexpected error: ${err instanceof Error ? err.message : String(err)}`, action: 'retry' };
+      ended = 'error';
+    }
+    if (signal.aborted && ended !== 'done') ended = 'stopped';
+    const usageView =
+      usage.inputTokens !== undefined || usage.outputTokens !== undefined
+        ? { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }
+        : undefined;
+    conversation.finish(reply.id, ended, usageView ? { usage: usageView } : undefined);
+    if (failure && ended === 'error') {
+      const actions: ErrorActionId[] = [];
+      if (failure.action && failure.action !== 'retry') actions.push(failure.action);
+      actions.push('retry');
+      if (failure.kind !== 'auth' && failure.kind !== 'modelNotFound') actions.push('openLog');
+      conversation.addError(reply.id, failure.message, actions);
+    } else if (lengthCut) {
+      conversation.addError(
+        reply.id,
+        'The reply stopped at the maximum length (gmi.maxTokens). Ask to continue, or raise the limit.',
+        ['openSettings'],
+      );
+    }
+  }
+}
+
+function definedOnly(u: Usage): Usage {
+  const out: Usage = {};
+  for (const [k, v] of Object.entries(u) as [keyof Usage, number | undefined][]) if (v !== undefined) out[k] = v;
+  return out;
+}

@@ -1,0 +1,68 @@
+import * as vscode from 'vscode';
+import type { ChatService } from '../chat/chatService';
+import { contextBudget, cutText } from '../chat/context';
+import { buildAskMessage, buildExplainMessage, type SelectionContext } from '../chat/prompts';
+import { readSettings } from '../config/settings';
+import { selectionContext } from '../editor/selectionContext';
+import type { ModelService } from '../models/modelService';
+import type { ChatViewProvider } from '../views/chatViewProvider';
+
+/** Ask GMI and Explain Selection: both put a question into the sidebar chat and stream the answer there. */
+export class AskCommands {
+  constructor(
+    private readonly chat: ChatService,
+    private readonly view: ChatViewProvider,
+    private readonly models: ModelService,
+  ) {}
+
+  async ask(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    const sel = selectionContext(editor);
+    const question = await vscode.window.showInputBox({
+      title: 'Ask GMI',
+      prompt: sel ? `Your selection (${sel.context.fileName}:${sel.context.startLine}-${sel.context.endLine}) is attached.` : 'Ask anything about your code.',
+      placeHolder: sel ? 'What does this do? How can it be faster?' : 'How do I …?',
+      ignoreFocusOut: true,
+    });
+    if (!question?.trim()) return;
+    const fitted = sel ? this.fitSelection(sel.context) : undefined;
+    await this.sendToChat(buildAskMessage(question.trim(), fitted?.context), fitted?.notice);
+  }
+
+  async explain(): Promise<void> {
+    const sel = selectionContext(vscode.window.activeTextEditor);
+    if (!sel) {
+      void vscode.window.showInformationMessage('Select the code to explain first.');
+      return;
+    }
+    const fitted = this.fitSelection(sel.context);
+    await this.sendToChat(buildExplainMessage(fitted.context), fitted.notice);
+  }
+
+  /** A selection larger than the model's context is cut (with a notice), never sent whole. */
+  private fitSelection(context: SelectionContext): { context: SelectionContext; notice?: string } {
+    const settings = readSettings();
+    const limits = this.models.limits(settings.model);
+    const budget = Math.floor(contextBudget(limits.contextLength, limits.maxOutputTokens, settings.systemPrompt) * 0.6);
+    const cut = cutText(context.text, budget);
+    if (!cut.cut) return { context };
+    const keptLines = cut.text.split('\n').length;
+    return {
+      context: { ...context, text: cut.text, endLine: context.startLine + keptLines - 1 },
+      notice: cut.notice,
+    };
+  }
+
+  private async sendToChat(message: string, notice?: string): Promise<void> {
+    await this.view.reveal();
+    if (this.chat.busy) {
+      const stop = 'Stop and Ask';
+      const pick = await vscode.window.showWarningMessage('GMI is still answering the previous question.', stop);
+      if (pick !== stop) return;
+      this.chat.stop();
+      await this.chat.idle();
+    }
+    if (notice) void vscode.window.showWarningMessage(notice);
+    await this.chat.send(message, { notice });
+  }
+}

@@ -1,0 +1,61 @@
+import * as vscode from 'vscode';
+
+export type ApiSetting = 'auto' | 'chatCompletions' | 'messages';
+
+export const DEFAULT_BASE_URL = 'https://api.gmi-serving.com/v1';
+export const DEFAULT_MODEL = 'anthropic/claude-sonnet-4.5';
+
+/** The extension's settings, read fresh each time (they can change at any moment). */
+export interface GmiSettings {
+  model: string;
+  api: ApiSetting;
+  /** Only ever the user/application value: a workspace cannot redirect the key. */
+  baseUrl: string;
+  maxTokens?: number;
+  temperature?: number;
+  systemPrompt: string;
+  idleTimeoutMs: number;
+}
+
+export interface NetworkConfig {
+  proxy?: string;
+  proxyStrictSSL: boolean;
+}
+
+function positiveNumber(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+export function readSettings(): GmiSettings {
+  const c = vscode.workspace.getConfiguration('gmi');
+  // `gmi.baseUrl` is application-scoped in package.json; read the global value explicitly anyway,
+  // so even an older VS Code that honoured a workspace value could not send the key elsewhere.
+  const base = c.inspect<string>('baseUrl');
+  const baseUrl = (base?.globalValue ?? base?.defaultValue ?? DEFAULT_BASE_URL).trim() || DEFAULT_BASE_URL;
+  const api = c.get<string>('api');
+  const temperature = c.get<number | null>('temperature');
+  const idle = positiveNumber(c.get('idleTimeoutSeconds')) ?? 60;
+  return {
+    model: (c.get<string>('model') ?? '').trim() || DEFAULT_MODEL,
+    api: api === 'chatCompletions' || api === 'messages' ? api : 'auto',
+    baseUrl,
+    maxTokens: positiveNumber(c.get('maxTokens')),
+    temperature: typeof temperature === 'number' && temperature >= 0 && temperature <= 2 ? temperature : undefined,
+    systemPrompt: c.get<string>('systemPrompt') ?? '',
+    idleTimeoutMs: Math.min(Math.max(idle, 5), 600) * 1000,
+  };
+}
+
+export function readNetworkConfig(): NetworkConfig {
+  const http = vscode.workspace.getConfiguration('http');
+  const proxy = (http.get<string>('proxy') ?? '').trim();
+  return { proxy: proxy || undefined, proxyStrictSSL: http.get<boolean>('proxyStrictSSL') ?? true };
+}
+
+export async function setModel(model: string): Promise<void> {
+  await vscode.workspace.getConfiguration('gmi').update('model', model, vscode.ConfigurationTarget.Global);
+}
+
+export function affectsGmi(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration('gmi') || e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.proxyStrictSSL');
+}

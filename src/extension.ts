@@ -1,0 +1,151 @@
+// Wiring only: creates the services and registers commands and views. Each capability lives in its
+// own module; nothing heavy (network client, markdown parser) is loaded until first use.
+import * as vscode from 'vscode';
+import type { GmiExtensionApi } from './api';
+import { ApiKeyStore } from './auth/apiKeyStore';
+import { HostApproval } from './auth/hostApproval';
+import { ChatService, type PreparedRequest, type RequestBlocked } from './chat/chatService';
+import { ConversationStore } from './chat/conversationStore';
+import { AskCommands } from './commands/askCommands';
+import { CodeActions } from './commands/codeActions';
+import { openLink } from './commands/openLink';
+import { affectsGmi, readSettings } from './config/settings';
+import { Connection } from './connection';
+import { loadGmi } from './lazy';
+import { Log } from './log';
+import { ModelService } from './models/modelService';
+import type { ErrorActionId } from './protocol/messages';
+import { RefactorService } from './refactor/refactorService';
+import { ChatViewProvider } from './views/chatViewProvider';
+
+let store: ConversationStore | undefined;
+
+export function activate(context: vscode.ExtensionContext): GmiExtensionApi {
+  const started = performance.now();
+  const log = new Log();
+  const keys = new ApiKeyStore(context.secrets, log);
+  const connection = new Connection(keys, new HostApproval(context.globalState), log, `gmi-vscode/${context.extension.packageJSON.version}`);
+  const models = new ModelService(context.globalState, connection, log);
+
+  store = new ConversationStore(context.workspaceState);
+  const loaded = store.load();
+  for (const p of loaded.problems) log.warn(`Chat history: ${p}`);
+  const conversation = loaded.conversation;
+  store.attach(conversation);
+
+  const chat = new ChatService({
+    conversation,
+    log,
+    prepare: async (): Promise<PreparedRequest | RequestBlocked> => {
+      const conn = await connection.connect(true);
+      if ('blocked' in conn) return conn;
+      const s = readSettings();
+      const limits = models.limits(s.model);
+      return {
+        client: conn.client,
+        model: s.model,
+        api: loadGmi().resolveApi(s.model, s.api),
+        system: s.systemPrompt.trim() || undefined,
+        maxTokens: s.maxTokens,
+        temperature: s.temperature,
+        contextLength: limits.contextLength,
+        maxOutputTokens: Math.min(s.maxTokens ?? limits.maxOutputTokens, limits.maxOutputTokens),
+      };
+    },
+  });
+
+  const refactor = new RefactorService(connection, models, log);
+  const codeActions = new CodeActions(() => conversation, refactor, log);
+  const runAction = async (action: ErrorActionId): Promise<void> => {
+    switch (action) {
+      case 'setApiKey':
+        await vscode.commands.executeCommand('gmi.setApiKey');
+        return;
+      case 'selectModel':
+        await vscode.commands.executeCommand('gmi.selectModel');
+        return;
+      case 'openSettings':
+        await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:gmi-cloud.gmi-vscode');
+        return;
+      case 'openLog':
+        log.show();
+        return;
+      case 'retry': {
+        const lastError = [...conversation.messages].reverse().find((m) => m.role === 'error' || m.state === 'interrupted');
+        if (lastError) await chat.retry(lastError.id);
+        return;
+      }
+    }
+  };
+  const view = new ChatViewProvider(
+    context.extensionUri,
+    () => conversation,
+    () => chat,
+    context.workspaceState,
+    {
+      hasApiKey: () => keys.hasKey(),
+      model: () => readSettings().model,
+      runAction,
+      codeAction: (kind, id, block) => codeActions.run(kind, id, block),
+      openLink: (href) => openLink(href, log),
+    },
+    log,
+  );
+  const ask = new AskCommands(chat, view, models);
+
+  const command = (id: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
+  context.subscriptions.push(
+    log,
+    keys,
+    connection,
+    models,
+    refactor,
+    view,
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view, { webviewOptions: { retainContextWhenHidden: false } }),
+    view.watch(conversation),
+    chat.onDidChangeBusy((busy) => view.setBusy(busy)),
+    keys.onDidChange(() => {
+      connection.reset();
+      void view.refreshState();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!affectsGmi(e)) return;
+      models.refreshStatus();
+      void view.refreshState();
+    }),
+    command('gmi.setApiKey', async () => {
+      const key = await keys.prompt();
+      if (key) void vscode.window.showInformationMessage('GMI API key saved in Secret Storage.');
+    }),
+    command('gmi.clearApiKey', async () => {
+      await keys.clear();
+      void vscode.window.showInformationMessage('GMI API key removed.');
+    }),
+    command('gmi.selectModel', () => models.pick()),
+    command('gmi.ask', () => ask.ask()),
+    command('gmi.explainSelection', () => ask.explain()),
+    command('gmi.refactorSelection', () => refactor.refactorSelection()),
+    command('gmi.applyRefactor', () => refactor.apply()),
+    command('gmi.discardRefactor', () => refactor.discard()),
+    command('gmi.newChat', async () => {
+      chat.stop();
+      await chat.idle();
+      conversation.clear();
+      await view.reveal();
+    }),
+    command('gmi.showLog', () => log.show()),
+  );
+
+  log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
+  return {
+    messages: () => conversation.messages,
+    chatIdle: () => chat.idle(),
+    logLines: () => log.lines(),
+    refactorPending: () => refactor.pending,
+  };
+}
+
+/** Saves a reply that is still streaming (it loads as "interrupted" next time). */
+export async function deactivate(): Promise<void> {
+  await store?.flush();
+}

@@ -1,0 +1,288 @@
+import * as vscode from 'vscode';
+import type { Connection } from '../connection';
+import { readSettings } from '../config/settings';
+import { contextBudget, cutText, estimateTokens } from '../chat/context';
+import { buildRefactorMessage, DEFAULT_REFACTOR_INSTRUCTION, REFACTOR_SYSTEM_PROMPT } from '../chat/prompts';
+import { selectionContext } from '../editor/selectionContext';
+import { loadCodeBlocks, loadGmi } from '../lazy';
+import type { Log } from '../log';
+import type { ModelService } from '../models/modelService';
+
+const SCHEME = 'gmi-proposal';
+
+interface Proposal {
+  uri: vscode.Uri;
+  /** Offsets of the original range, kept current as the document is edited elsewhere. */
+  start: number;
+  end: number;
+  original: string;
+  replacement: string;
+  /** Set when an edit touched the range: Apply must refuse. */
+  stale: boolean;
+  leftUri: vscode.Uri;
+  rightUri: vscode.Uri;
+}
+
+/**
+ * Refactor Selection and "Apply to selection": a proposal is shown in VS Code's diff editor; Apply
+ * replaces exactly the original range as one undoable edit, and refuses if that text changed.
+ */
+export class RefactorService implements vscode.Disposable, vscode.TextDocumentContentProvider {
+  private proposal: Proposal | undefined;
+  private readonly contents = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[];
+  private seq = 0;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly models: ModelService,
+    private readonly log: Log,
+  ) {
+    this.disposables = [
+      vscode.workspace.registerTextDocumentContentProvider(SCHEME, this),
+      vscode.workspace.onDidChangeTextDocument((e) => this.track(e)),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (this.proposal && d.uri.toString() === this.proposal.uri.toString()) this.proposal.stale = true;
+      }),
+      this.changed,
+    ];
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString()) ?? '';
+  }
+
+  get pending(): boolean {
+    return this.proposal !== undefined;
+  }
+
+  /** GMI: Refactor Selection. */
+  async refactorSelection(editor = vscode.window.activeTextEditor): Promise<void> {
+    const sel = selectionContext(editor);
+    if (!editor || !sel) {
+      void vscode.window.showInformationMessage('Select the code to refactor first.');
+      return;
+    }
+    const instruction = await vscode.window.showInputBox({
+      title: 'GMI: Refactor Selection',
+      prompt: 'How should the selected code change?',
+      value: DEFAULT_REFACTOR_INSTRUCTION,
+      valueSelection: [0, DEFAULT_REFACTOR_INSTRUCTION.length],
+      ignoreFocusOut: true,
+    });
+    if (instruction === undefined) return;
+
+    const settings = readSettings();
+    const limits = this.models.limits(settings.model);
+    // The selection may use about half the context; the rest is the instruction and the reply.
+    const budget = Math.floor(contextBudget(limits.contextLength, limits.maxOutputTokens, REFACTOR_SYSTEM_PROMPT) * 0.5);
+    const cut = cutText(sel.context.text, budget);
+    const doc = editor.document;
+    const startOffset = doc.offsetAt(sel.range.start);
+    const range = cut.cut ? new vscode.Range(sel.range.start, doc.positionAt(startOffset + cut.text.length)) : sel.range;
+    if (cut.cut && cut.notice) void vscode.window.showWarningMessage(`${cut.notice} Only that part will be refactored.`);
+    const message = buildRefactorMessage({ ...sel.context, text: cut.text }, instruction.trim() || DEFAULT_REFACTOR_INSTRUCTION);
+
+    const reply = await this.streamReply(message, estimateTokens(cut.text));
+    if (reply === undefined) return;
+    const code = loadCodeBlocks().pickRefactorCode(reply);
+    if (code === undefined) {
+      const open = 'Open Reply';
+      const pick = await vscode.window.showInformationMessage(
+        `GMI replied without code, so nothing was changed: ${summary(reply)}`,
+        open,
+      );
+      if (pick === open) {
+        const d = await vscode.workspace.openTextDocument({ content: reply, language: 'markdown' });
+        await vscode.window.showTextDocument(d, { preview: true });
+      }
+      return;
+    }
+    await this.propose(doc, range, code);
+  }
+
+  /** Streams the refactor reply with a cancellable progress notification; undefined on failure/cancel. */
+  private async streamReply(message: string, inputTokens: number): Promise<string | undefined> {
+    const conn = await this.connection.connect(true);
+    if ('blocked' in conn) {
+      void this.showBlocked(conn.message, conn.actions);
+      return undefined;
+    }
+    const settings = readSettings();
+    const api = loadGmi().resolveApi(settings.model, settings.api);
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'GMI: Refactoring', cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => controller.abort());
+        let text = '';
+        let lastReport = 0;
+        progress.report({ message: `sending ~${inputTokens.toLocaleString()} tokens…` });
+        try {
+          for await (const ev of conn.client.stream(
+            {
+              model: settings.model,
+              api,
+              system: REFACTOR_SYSTEM_PROMPT,
+              messages: [{ role: 'user', content: message }],
+              maxTokens: settings.maxTokens,
+              temperature: settings.temperature,
+            },
+            { signal: controller.signal },
+          )) {
+            if (ev.type === 'text') {
+              text += ev.text;
+              const lines = countLines(text);
+              if (lines !== lastReport) {
+                lastReport = lines;
+                progress.report({ message: `${lines} line${lines === 1 ? '' : 's'} received` });
+              }
+            } else if (ev.type === 'error') {
+              void this.showBlocked(`Refactor failed: ${ev.error.message}`, ev.error.action ? [ev.error.action] : []);
+              return undefined;
+            } else if (ev.type === 'end' && ev.reason === 'cancelled') {
+              return undefined;
+            } else if (ev.type === 'end' && ev.reason === 'length') {
+              void vscode.window.showWarningMessage('The refactor reply hit the maximum length (gmi.maxTokens) and may be incomplete: check the diff carefully.');
+            }
+          }
+          return text;
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+  }
+
+  private async showBlocked(message: string, actions: string[]): Promise<void> {
+    const labels: Record<string, string> = { setApiKey: 'Set API Key', selectModel: 'Select Model', openSettings: 'Open Settings' };
+    const buttons = actions.filter((a) => labels[a]).map((a) => labels[a]);
+    const pick = await vscode.window.showErrorMessage(message, ...buttons);
+    const action = Object.keys(labels).find((k) => labels[k] === pick);
+    if (action === 'setApiKey') await vscode.commands.executeCommand('gmi.setApiKey');
+    if (action === 'selectModel') await vscode.commands.executeCommand('gmi.selectModel');
+    if (action === 'openSettings') await vscode.commands.executeCommand('workbench.action.openSettings', 'gmi.');
+  }
+
+  /** Shows original vs proposed in the diff editor and offers Apply / Discard. */
+  async propose(doc: vscode.TextDocument, range: vscode.Range, replacement: string): Promise<void> {
+    this.clear();
+    const original = doc.getText(range);
+    const start = doc.offsetAt(range.start);
+    const end = doc.offsetAt(range.end);
+    const full = doc.getText();
+    const id = ++this.seq;
+    const name = doc.uri.path.slice(doc.uri.path.lastIndexOf('/') + 1) || 'selection';
+    const leftUri = vscode.Uri.from({ scheme: SCHEME, path: `/${id}/original/${name}` });
+    const rightUri = vscode.Uri.from({ scheme: SCHEME, path: `/${id}/proposed/${name}` });
+    this.contents.set(leftUri.toString(), full);
+    this.contents.set(rightUri.toString(), full.slice(0, start) + replacement + full.slice(end));
+    this.proposal = { uri: doc.uri, start, end, original, replacement, stale: false, leftUri, rightUri };
+    await vscode.commands.executeCommand('setContext', 'gmi.refactorPending', true);
+    await vscode.commands.executeCommand('vscode.diff', leftUri, rightUri, `${name}: Original ↔ GMI Proposal`, {
+      preview: true,
+      viewColumn: vscode.ViewColumn.Active,
+    });
+    this.log.info(`Refactor proposal for ${vscode.workspace.asRelativePath(doc.uri)} lines ${range.start.line + 1}-${range.end.line + 1}.`);
+    const pick = await vscode.window.showInformationMessage('GMI: Apply the proposed change?', 'Apply', 'Discard');
+    // The user may already have applied/discarded through the diff editor's title buttons.
+    if (this.proposal?.leftUri.toString() !== leftUri.toString()) return;
+    if (pick === 'Apply') await this.apply();
+    else if (pick === 'Discard') await this.discard();
+  }
+
+  /** Applies the pending proposal as one undoable edit; refuses if the original text changed. */
+  async apply(): Promise<boolean> {
+    const p = this.proposal;
+    if (!p) {
+      void vscode.window.showInformationMessage('There is no GMI proposal to apply.');
+      return false;
+    }
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === p.uri.toString());
+    const range = doc ? new vscode.Range(doc.positionAt(p.start), doc.positionAt(p.end)) : undefined;
+    if (!doc || !range || p.stale || doc.getText(range) !== p.original) {
+      void vscode.window.showErrorMessage(
+        'Not applied: the original code changed after GMI made this proposal, so applying it could overwrite your edits. Run Refactor Selection again.',
+      );
+      await this.clear();
+      return false;
+    }
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(p.uri, range, p.replacement);
+    const ok = await vscode.workspace.applyEdit(edit);
+    await this.clear();
+    if (!ok) {
+      void vscode.window.showErrorMessage('VS Code could not apply the change (is the file read-only?).');
+      return false;
+    }
+    const editor = await vscode.window.showTextDocument(doc, { preserveFocus: false });
+    const endPos = doc.positionAt(p.start + p.replacement.length);
+    editor.selection = new vscode.Selection(doc.positionAt(p.start), endPos);
+    this.log.info('Refactor applied.');
+    return true;
+  }
+
+  async discard(): Promise<void> {
+    if (this.proposal) this.log.info('Refactor discarded.');
+    await this.clear();
+  }
+
+  private async clear(): Promise<void> {
+    const p = this.proposal;
+    this.proposal = undefined;
+    void vscode.commands.executeCommand('setContext', 'gmi.refactorPending', false);
+    if (!p) return;
+    // Close the diff tab we opened, if it is still open.
+    for (const group of vscode.window.tabGroups.all) {
+      for (const tab of group.tabs) {
+        const input = tab.input;
+        if (input instanceof vscode.TabInputTextDiff && input.modified.toString() === p.rightUri.toString()) {
+          await vscode.window.tabGroups.close(tab, true);
+        }
+      }
+    }
+    this.contents.delete(p.leftUri.toString());
+    this.contents.delete(p.rightUri.toString());
+  }
+
+  /** Keeps the proposal's offsets current; any edit touching the range makes it stale. */
+  private track(e: vscode.TextDocumentChangeEvent): void {
+    const p = this.proposal;
+    if (!p || p.stale || e.document.uri.toString() !== p.uri.toString()) return;
+    // Change offsets all refer to the document before this event, so compare against the old range.
+    const start = p.start;
+    const end = p.end;
+    let shift = 0;
+    for (const c of e.contentChanges) {
+      const cStart = c.rangeOffset;
+      const cEnd = c.rangeOffset + c.rangeLength;
+      if (cEnd <= start && (c.rangeLength > 0 || c.text.length > 0)) {
+        shift += c.text.length - c.rangeLength;
+      } else if (cStart >= end && !(cStart === end && cEnd === end && start === end)) {
+        continue;
+      } else {
+        p.stale = true;
+        return;
+      }
+    }
+    p.start += shift;
+    p.end += shift;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function summary(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat || '(empty reply)';
+}

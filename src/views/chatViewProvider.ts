@@ -1,0 +1,217 @@
+import * as vscode from 'vscode';
+import type { ChatService } from '../chat/chatService';
+import type { Conversation, ConversationChange } from '../chat/conversation';
+import type { Log } from '../log';
+import {
+  parseWebviewMessage,
+  type ChatStateView,
+  type ErrorActionId,
+  type HostToWebview,
+  type MessageView,
+  type WebviewToHost,
+} from '../protocol/messages';
+import { renderChatHtml } from './chatHtml';
+
+export interface ChatViewHandlers {
+  hasApiKey(): Promise<boolean>;
+  model(): string;
+  runAction(action: ErrorActionId): Promise<void>;
+  codeAction(kind: 'copy' | 'insert' | 'apply', messageId: string, block: number): Promise<void>;
+  openLink(href: string): Promise<void>;
+}
+
+const DRAFT_KEY = 'gmi.promptDraft';
+/** Stream deltas are batched into one postMessage per frame-ish interval, not one per token. */
+const APPEND_FLUSH_MS = 16;
+
+/**
+ * The sidebar chat. A view of the Conversation: it forwards conversation changes to the webview and
+ * validated webview requests to the chat service. It never trusts what the webview sends.
+ */
+export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewId = 'gmi.chat';
+  private view: vscode.WebviewView | undefined;
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  private pendingAppends = new Map<string, { text: string; thinking: string }>();
+  private appendTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly conversation: () => Conversation,
+    private readonly chat: () => ChatService,
+    private readonly workspaceState: vscode.Memento,
+    private readonly handlers: ChatViewHandlers,
+    private readonly log: Log,
+  ) {}
+
+  /** Re-subscribes to a (new) conversation; called on activation and after New Chat. */
+  watch(conversation: Conversation): vscode.Disposable {
+    const sub = conversation.onDidChange((e) => this.onConversationChange(e));
+    return { dispose: () => sub.dispose() };
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
+    view.webview.html = renderChatHtml({
+      cspSource: view.webview.cspSource,
+      nonce: nonce(),
+      scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'chat.css')).toString(),
+      codiconsUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'codicons', 'codicon.css')).toString(),
+    });
+    this.disposables.push(
+      view.webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
+      view.onDidDispose(() => {
+        this.view = undefined;
+        this.ready = false;
+      }),
+    );
+  }
+
+  /** Shows the chat view (opening the GMI sidebar). */
+  async reveal(): Promise<void> {
+    if (this.view) this.view.show(true);
+    else await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
+  }
+
+  async refreshState(): Promise<void> {
+    if (!this.ready) return;
+    this.flushAppends();
+    this.post({ type: 'state', state: await this.state() });
+  }
+
+  setBusy(busy: boolean): void {
+    this.flushAppends();
+    this.post({ type: 'busy', busy });
+  }
+
+  private async state(): Promise<ChatStateView> {
+    return {
+      messages: this.conversation().messages.map(toView),
+      hasApiKey: await this.handlers.hasApiKey(),
+      model: this.handlers.model(),
+      busy: this.chat().busy,
+    };
+  }
+
+  private onConversationChange(e: ConversationChange): void {
+    if (!this.ready) return;
+    switch (e.kind) {
+      case 'appended': {
+        const p = this.pendingAppends.get(e.id) ?? { text: '', thinking: '' };
+        p.text += e.text ?? '';
+        p.thinking += e.thinking ?? '';
+        this.pendingAppends.set(e.id, p);
+        this.appendTimer ??= setTimeout(() => this.flushAppends(), APPEND_FLUSH_MS);
+        break;
+      }
+      case 'added':
+        this.flushAppends();
+        this.post({ type: 'messageAdded', message: toView(e.message) });
+        break;
+      case 'updated':
+        this.flushAppends();
+        this.post({ type: 'messageUpdated', message: toView(e.message) });
+        break;
+      case 'reset':
+        void this.refreshState();
+        break;
+    }
+  }
+
+  private flushAppends(): void {
+    if (this.appendTimer) clearTimeout(this.appendTimer);
+    this.appendTimer = undefined;
+    for (const [id, p] of this.pendingAppends) {
+      this.post({ type: 'append', id, text: p.text || undefined, thinking: p.thinking || undefined });
+    }
+    this.pendingAppends.clear();
+  }
+
+  private post(message: HostToWebview): void {
+    if (this.view && this.ready) void this.view.webview.postMessage(message);
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const message = parseWebviewMessage(raw);
+    if (!message) {
+      const type = typeof raw === 'object' && raw && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 40) : typeof raw;
+      this.log.warn(`Ignored a malformed message from the chat view (type: ${type}).`);
+      return;
+    }
+    try {
+      await this.handle(message);
+    } catch (err) {
+      this.log.error(`Chat view request "${message.type}" failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private async handle(message: WebviewToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready': {
+        this.ready = true;
+        await this.refreshState();
+        const draft = this.workspaceState.get<string>(DRAFT_KEY);
+        if (draft) this.post({ type: 'setPrompt', text: draft });
+        return;
+      }
+      case 'send':
+        if (this.chat().busy) {
+          this.log.info('A question was sent while a reply is streaming; stop it first.');
+          return;
+        }
+        await this.workspaceState.update(DRAFT_KEY, undefined);
+        await this.chat().send(message.text);
+        return;
+      case 'stop':
+        this.chat().stop();
+        return;
+      case 'newChat':
+        await vscode.commands.executeCommand('gmi.newChat');
+        return;
+      case 'retry':
+        await this.chat().retry(message.id);
+        return;
+      case 'action':
+        await this.handlers.runAction(message.action);
+        return;
+      case 'copyCode':
+        await this.handlers.codeAction('copy', message.id, message.block);
+        return;
+      case 'insertCode':
+        await this.handlers.codeAction('insert', message.id, message.block);
+        return;
+      case 'applyCode':
+        await this.handlers.codeAction('apply', message.id, message.block);
+        return;
+      case 'openLink':
+        await this.handlers.openLink(message.href);
+        return;
+      case 'promptDraft':
+        await this.workspaceState.update(DRAFT_KEY, message.text || undefined);
+        return;
+    }
+  }
+
+  dispose(): void {
+    if (this.appendTimer) clearTimeout(this.appendTimer);
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** Only the fields the view needs (drops createdAt and anything else stored). */
+function toView(m: MessageView): MessageView {
+  const { id, role, text, thinking, state, model, usage, actions, replyTo, notice } = m;
+  return { id, role, text, thinking, state, model, usage, actions, replyTo, notice };
+}
+
+function nonce(): string {
+  const bytes = new Uint8Array(18);
+  crypto.getRandomValues(bytes);
+  return Buffer.from(bytes).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+}
