@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { extractCodeBlocks, pickRefactorCode } from '../../src/code/codeBlocks';
+
+describe('code/codeBlocks', () => {
+  describe('extractCodeBlocks', () => {
+    it('finds nothing in plain text', () => {
+      assert.deepEqual(extractCodeBlocks(''), []);
+      assert.deepEqual(extractCodeBlocks('Just `inline` code and *text*.'), []);
+    });
+
+    it('takes fenced and indented blocks in document order, nested ones included', () => {
+      const md = [
+        'Intro',
+        '',
+        '```ts title="x"',
+        'const a = 1;',
+        '```',
+        '',
+        '- item one',
+        '',
+        '  ```python',
+        '  def f():',
+        '      return 1',
+        '  ```',
+        '',
+        '> quoted:',
+        '>',
+        '> ~~~sh',
+        '> echo hi',
+        '> ~~~',
+        '',
+        'Indented:',
+        '',
+        '        deeper',
+        '    back',
+        '',
+        '1. numbered',
+        '',
+        '   ```',
+        '   bare',
+        '   ```',
+      ].join('\n');
+      assert.deepEqual(extractCodeBlocks(md), [
+        { lang: 'ts', code: 'const a = 1;', fenced: true },
+        { lang: 'python', code: 'def f():\n    return 1', fenced: true },
+        { lang: 'sh', code: 'echo hi', fenced: true },
+        { lang: '', code: '    deeper\nback', fenced: false },
+        { lang: '', code: 'bare', fenced: true },
+      ]);
+    });
+
+    it('keeps indentation and inner blank lines, drops exactly one trailing newline', () => {
+      const md = '```js\n  if (x) {\n\n    y();\n  }\n\n```\n';
+      assert.deepEqual(extractCodeBlocks(md), [{ lang: 'js', code: '  if (x) {\n\n    y();\n  }\n', fenced: true }]);
+    });
+
+    it('a longer fence keeps ``` inside the code', () => {
+      const md = '````md\nBefore\n```js\nx\n```\nAfter\n````';
+      assert.deepEqual(extractCodeBlocks(md), [{ lang: 'md', code: 'Before\n```js\nx\n```\nAfter', fenced: true }]);
+    });
+
+    it('an unclosed fence (reply cut off) runs to the end', () => {
+      assert.deepEqual(extractCodeBlocks('Here:\n```py\nprint(1)\nprint(2'), [
+        { lang: 'py', code: 'print(1)\nprint(2', fenced: true },
+      ]);
+    });
+
+    it('raw HTML is not parsed into blocks (html: false)', () => {
+      assert.deepEqual(extractCodeBlocks('<pre><code>x</code></pre>'), []);
+    });
+
+    it('empty fence gives empty code', () => {
+      assert.deepEqual(extractCodeBlocks('```\n```'), [{ lang: '', code: '', fenced: true }]);
+    });
+  });
+
+  describe('pickRefactorCode', () => {
+    it('takes the single fenced block, indentation kept', () => {
+      const reply = 'Here is the refactor:\n\n```ts\n    const total = sum(items);\n    return total;\n```\n';
+      assert.equal(pickRefactorCode(reply), '    const total = sum(items);\n    return total;');
+    });
+
+    it('takes the largest of several fenced blocks', () => {
+      const reply = '```ts\nshort()\n```\n\nand\n\n```ts\nfunction longer() {\n  return 1;\n}\n```\n\n```\nx\n```';
+      assert.equal(pickRefactorCode(reply), 'function longer() {\n  return 1;\n}');
+    });
+
+    it('undefined when there is no fenced code', () => {
+      assert.equal(pickRefactorCode('I cannot refactor this, it is already fine.'), undefined);
+      assert.equal(pickRefactorCode('Indented prose:\n\n    not code to apply\n'), undefined);
+      assert.equal(pickRefactorCode('```\n   \n```'), undefined);
+      assert.equal(pickRefactorCode(''), undefined);
+    });
+  });
+});
