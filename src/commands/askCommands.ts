@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ChatService } from '../chat/chatService';
-import { contextBudget, cutText } from '../chat/context';
-import { buildAskMessage, buildExplainMessage, type SelectionContext } from '../chat/prompts';
+import { contextBudget } from '../chat/context';
+import { buildAskMessage, buildExplainMessage, fitSelection, type SelectionContext } from '../chat/prompts';
 import { readSettings } from '../config/settings';
 import { selectionContext } from '../editor/selectionContext';
 import type { ModelService } from '../models/modelService';
@@ -43,14 +43,10 @@ export class AskCommands {
   private fitSelection(context: SelectionContext): { context: SelectionContext; notice?: string } {
     const settings = readSettings();
     const limits = this.models.limits(settings.model);
+    // The selection may take 60% of what is left after the reply and system prompt; history gets the rest.
     const budget = Math.floor(contextBudget(limits.contextLength, limits.maxOutputTokens, settings.systemPrompt) * 0.6);
-    const cut = cutText(context.text, budget);
-    if (!cut.cut) return { context };
-    const keptLines = cut.text.split('\n').length;
-    return {
-      context: { ...context, text: cut.text, endLine: context.startLine + keptLines - 1 },
-      notice: cut.notice,
-    };
+    const fitted = fitSelection(context, budget);
+    return { context: fitted.selection, notice: fitted.notice };
   }
 
   private async sendToChat(message: string, notice?: string): Promise<void> {
