@@ -56,6 +56,8 @@ export function codeServerEnv(extra = {}) {
     ...process.env,
     XDG_CONFIG_HOME: join(cacheDir, 'xdg', 'config'),
     XDG_DATA_HOME: join(cacheDir, 'xdg', 'data'),
+    // No extension gallery (code-server defaults to open-vsx.org): tests never reach the internet.
+    EXTENSIONS_GALLERY: '{}',
     ...extra,
   };
 }

@@ -1,0 +1,221 @@
+// Shared pieces of the real-VS-Code harness: start code-server on 127.0.0.1 with fresh user-data and
+// extension folders, launch Debian's Chromium through playwright-core, and stop both for sure.
+// Used by run-integration.mjs, run-ui.mjs (through test/ui/harness.ts) and try.mjs.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { codeServerEnv, ensureCodeServer } from './setup-code-server.mjs';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const artifactsDir = join(root, '.test-artifacts');
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** A fresh temporary folder (removed by the caller or left in /tmp). */
+export function tempDir(prefix) {
+  return mkdtempSync(join(tmpdir(), `gmi-${prefix}-`));
+}
+
+/** Writes `<userDataDir>/User/settings.json`. */
+export function writeUserSettings(userDataDir, settings) {
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+}
+
+/** Settings that keep the workbench quiet and deterministic for tests. */
+export const QUIET_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'update.mode': 'none',
+  'security.workspace.trust.enabled': false,
+  'git.enabled': false,
+  'chat.disableAIFeatures': true,
+  'window.restoreWindows': 'none',
+  'files.hotExit': 'off',
+  'editor.accessibilitySupport': 'off',
+};
+
+/** Installs a .vsix into an extensions folder with code-server's own CLI. */
+export async function installVsix(vsix, extensionsDir) {
+  const entry = await ensureCodeServer();
+  const r = spawnSync(process.execPath, [entry, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'], {
+    encoding: 'utf8',
+    env: codeServerEnv(),
+    timeout: 120_000,
+  });
+  if (r.status !== 0) throw new Error(`installing ${vsix} failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/**
+ * Starts code-server and resolves once it answers /healthz.
+ * @returns {{ port, origin, proc, userDataDir, extensionsDir, output: () => string, stop: () => Promise<void> }}
+ */
+export async function startCodeServer({ userDataDir, extensionsDir, folder, port, env = {}, quiet = true, extraArgs = [] }) {
+  const entry = await ensureCodeServer();
+  port ??= await freePort();
+  mkdirSync(userDataDir, { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  const args = [
+    entry,
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    ...extraArgs,
+  ];
+  if (folder) args.push(folder);
+  // Own process group, so stop() ends code-server and every process it started (extension host, …).
+  const proc = spawn(process.execPath, args, {
+    cwd: root,
+    env: codeServerEnv(env),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk) => {
+    output += chunk.toString();
+    if (output.length > 1_000_000) output = output.slice(-500_000);
+    if (!quiet) process.stderr.write(chunk);
+  };
+  proc.stdout.on('data', keep);
+  proc.stderr.on('data', keep);
+  let exited = false;
+  proc.once('exit', () => (exited = true));
+
+  const stop = async () => {
+    if (exited) return;
+    const gone = new Promise((r) => proc.once('exit', r));
+    killGroup(proc.pid, 'SIGTERM');
+    const timer = setTimeout(() => killGroup(proc.pid, 'SIGKILL'), 3000);
+    await gone;
+    clearTimeout(timer);
+    killGroup(proc.pid, 'SIGKILL'); // stragglers left in the group
+  };
+  onProcessExit(() => killGroup(proc.pid, 'SIGKILL'));
+
+  const origin = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) throw new Error(`code-server exited during start:\n${output}`);
+    try {
+      const res = await fetch(`${origin}/healthz`);
+      if (res.ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`code-server did not answer on ${origin} within 60 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { port, origin, proc, userDataDir, extensionsDir, output: () => output, stop };
+}
+
+function killGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
+const exitHooks = new Set();
+let exitHooked = false;
+/** Runs `fn` synchronously when this process exits or is interrupted. */
+export function onProcessExit(fn) {
+  exitHooks.add(fn);
+  if (exitHooked) return;
+  exitHooked = true;
+  const runAll = () => {
+    for (const f of exitHooks) {
+      try {
+        f();
+      } catch {
+        /* best effort */
+      }
+    }
+    exitHooks.clear();
+  };
+  process.once('exit', runAll);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(sig, () => {
+      runAll();
+      process.exit(130);
+    });
+  }
+}
+
+/** Headless Debian Chromium through playwright-core (nothing downloaded). */
+export async function launchChromium() {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install the Debian package "chromium" (scripts/install-system-deps.sh)`);
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const pid = browser.process?.()?.pid;
+  onProcessExit(() => {
+    if (pid) killGroup(pid, 'SIGKILL');
+  });
+  return browser;
+}
+
+/** Copies code-server's logs (extension host, GMI output channel) into `dest`. */
+export function collectLogs(userDataDir, dest) {
+  const logs = join(userDataDir, 'logs');
+  if (!existsSync(logs)) return;
+  mkdirSync(dest, { recursive: true });
+  cpSync(logs, join(dest, 'logs'), { recursive: true });
+}
+
+/** Files under `dir` whose path matches `re` (for finding the GMI output-channel log). */
+export function findFiles(dir, re, out = []) {
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) findFiles(p, re, out);
+    else if (re.test(p)) out.push(p);
+  }
+  return out;
+}
+
+/** The workbench URL that opens `folder`, optionally with an extension-development/test payload. */
+export function workbenchUrl(origin, { folder, payload } = {}) {
+  const params = new URLSearchParams();
+  if (folder) params.set('folder', folder);
+  if (payload) params.set('payload', JSON.stringify(payload));
+  const q = params.toString();
+  return `${origin}/${q ? `?${q}` : ''}`;
+}

@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+// Integration suite: mocha inside the real extension host of code-server (VS Code 1.100.3), started
+// through the workbench's `payload` URL in headless Chromium. The extension under development is
+// the repository itself; tests are bundled to out/test/integration/ and talk to a loopback fake GMI
+// server that they start themselves inside the extension host.
+//
+//   node scripts/run-integration.mjs [--no-build] [--grep <pattern>] [--keep]
+//
+// Exit code: mocha's (0 when all pass). Everything started here is stopped at the end; a hard
+// timeout ends a hung run. On failure the logs go to .test-artifacts/integration/.
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import {
+  QUIET_SETTINGS,
+  artifactsDir,
+  collectLogs,
+  launchChromium,
+  root,
+  startCodeServer,
+  tempDir,
+  workbenchUrl,
+  writeUserSettings,
+} from './code-server-harness.mjs';
+
+const TIMEOUT_MS = Number(process.env.GMI_INTEGRATION_TIMEOUT_MS ?? 240_000);
+export const testsOutDir = join(root, 'out', 'test', 'integration');
+
+/** Bundles test/integration/index.ts and every *.test.ts into out/test/integration (CJS, vscode external). */
+export async function buildIntegrationTests() {
+  const srcDir = join(root, 'test', 'integration');
+  const entries = readdirSync(srcDir)
+    .filter((f) => f === 'index.ts' || f.endsWith('.test.ts'))
+    .map((f) => join(srcDir, f));
+  rmSync(testsOutDir, { recursive: true, force: true });
+  await esbuild.build({
+    entryPoints: entries,
+    outdir: testsOutDir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // mocha is loaded from node_modules (the extension host runs inside the repository).
+    external: ['vscode', 'mocha'],
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  });
+  return join(testsOutDir, 'index.js');
+}
+
+/** A scratch copy of the fixture workspace, so tests may edit files freely. */
+export function makeWorkspace() {
+  const dir = tempDir('ws');
+  const fixtures = join(root, 'test', 'integration', 'fixtures');
+  if (existsSync(fixtures)) cpSync(fixtures, dir, { recursive: true });
+  return dir;
+}
+
+function parseArgs(argv) {
+  const opts = { build: true, grep: undefined, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--no-build') opts.build = false;
+    else if (argv[i] === '--grep') opts.grep = argv[++i];
+    else if (argv[i] === '--keep') opts.keep = true;
+  }
+  return opts;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  if (opts.build) execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+  if (!existsSync(join(root, 'dist', 'extension.js'))) console.warn('[run-integration] dist/extension.js is missing: the extension cannot activate');
+  const indexJs = await buildIntegrationTests();
+
+  const work = tempDir('integration');
+  const userDataDir = join(work, 'user-data');
+  const extensionsDir = join(work, 'extensions');
+  const folder = makeWorkspace();
+  writeUserSettings(userDataDir, QUIET_SETTINGS);
+
+  const env = { GMI_TEST_GREP: opts.grep ?? '' };
+  const server = await startCodeServer({ userDataDir, extensionsDir, folder, env: { ...env, GMI_API_KEY: '' } });
+  let browser;
+  let exitCode = 1;
+  const consoleErrors = [];
+  const hardTimeout = setTimeout(async () => {
+    console.error(`[run-integration] hard timeout after ${TIMEOUT_MS / 1000} s`);
+    saveArtifacts(userDataDir, server, consoleErrors);
+    await browser?.close().catch(() => {});
+    await server.stop();
+    process.exit(124);
+  }, TIMEOUT_MS);
+  try {
+    browser = await launchChromium();
+    const page = await browser.newPage();
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') consoleErrors.push(msg.text());
+    });
+    const exited = new Promise((resolveExit) => {
+      void page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
+    });
+    await page.exposeFunction('codeAutomationLog', (type, args) => {
+      const write = console[type] ?? console.log;
+      write(...(Array.isArray(args) ? args : [args]));
+    });
+    const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+    const url = workbenchUrl(server.origin, {
+      folder,
+      payload: [
+        ['extensionDevelopmentPath', remote(root)],
+        ['extensionTestsPath', remote(indexJs)],
+      ],
+    });
+    await page.goto(url);
+    exitCode = await exited;
+  } catch (err) {
+    console.error(`[run-integration] ${err.stack ?? err}`);
+    exitCode = 1;
+  } finally {
+    clearTimeout(hardTimeout);
+    if (exitCode !== 0) saveArtifacts(userDataDir, server, consoleErrors);
+    await browser?.close().catch(() => {});
+    await server.stop();
+    if (!opts.keep) {
+      rmSync(work, { recursive: true, force: true });
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }
+  console.log(`[run-integration] ${exitCode === 0 ? 'passed' : `FAILED (exit ${exitCode})`} in ${Math.round((Date.now() - started) / 1000)} s`);
+  process.exit(exitCode);
+}
+
+function saveArtifacts(userDataDir, server, consoleErrors) {
+  try {
+    const dest = join(artifactsDir, 'integration');
+    rmSync(dest, { recursive: true, force: true });
+    mkdirSync(dest, { recursive: true });
+    collectLogs(userDataDir, dest);
+    writeFileSync(join(dest, 'code-server.log'), server.output());
+    writeFileSync(join(dest, 'workbench-console-errors.log'), consoleErrors.join('\n'));
+    console.error(`[run-integration] logs saved in ${dest}`);
+  } catch (err) {
+    console.error(`[run-integration] could not save logs: ${err}`);
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(`[run-integration] ${err.stack ?? err}`);
+    process.exit(1);
+  });
+}
