@@ -7,6 +7,7 @@ import { selectionContext } from '../editor/selectionContext';
 import { loadCodeBlocks, loadGmi } from '../lazy';
 import type { Log } from '../log';
 import type { ModelService } from '../models/modelService';
+import { trackRange } from './rangeTracking';
 
 const SCHEME = 'gmi-proposal';
 
@@ -251,24 +252,9 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
   private track(e: vscode.TextDocumentChangeEvent): void {
     const p = this.proposal;
     if (!p || p.stale || e.document.uri.toString() !== p.uri.toString()) return;
-    // Change offsets all refer to the document before this event, so compare against the old range.
-    const start = p.start;
-    const end = p.end;
-    let shift = 0;
-    for (const c of e.contentChanges) {
-      const cStart = c.rangeOffset;
-      const cEnd = c.rangeOffset + c.rangeLength;
-      if (cEnd <= start && (c.rangeLength > 0 || c.text.length > 0)) {
-        shift += c.text.length - c.rangeLength;
-      } else if (cStart >= end && !(cStart === end && cEnd === end && start === end)) {
-        continue;
-      } else {
-        p.stale = true;
-        return;
-      }
-    }
-    p.start += shift;
-    p.end += shift;
+    const moved = trackRange(p, e.contentChanges.map((c) => ({ rangeOffset: c.rangeOffset, rangeLength: c.rangeLength, textLength: c.text.length })));
+    if (moved === 'stale') p.stale = true;
+    else Object.assign(p, moved);
   }
 
   dispose(): void {
