@@ -30,7 +30,8 @@ export function extractCodeBlocks(md: string): CodeBlock[] {
     if (token.type !== 'fence' && token.type !== 'code_block') continue;
     const content = token.content.endsWith('\n') ? token.content.slice(0, -1) : token.content;
     const fenced = token.type === 'fence';
-    const lang = fenced ? (token.info.trim().split(/\s+/)[0] ?? '') : '';
+    // Same reading of the info string as the webview's renderer (backslash escapes undone).
+    const lang = fenced ? (markdown().utils.unescapeAll(token.info).trim().split(/\s+/)[0] ?? '') : '';
     blocks.push({ lang, code: content, fenced });
   }
   return blocks;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { extractCodeBlocks, pickRefactorCode } from '../../src/code/codeBlocks';
+import { createMarkdown, newRenderEnv } from '../../src/webview/markdown';
 
 describe('code/codeBlocks', () => {
   describe('extractCodeBlocks', () => {
@@ -67,6 +68,25 @@ describe('code/codeBlocks', () => {
 
     it('raw HTML is not parsed into blocks (html: false)', () => {
       assert.deepEqual(extractCodeBlocks('<pre><code>x</code></pre>'), []);
+    });
+
+    it('numbers blocks exactly as the webview renders them (the Copy/Insert/Apply contract)', () => {
+      const md = [
+        '```ts\na\n```',
+        '- list\n\n      indented in list\n',
+        '> ```\n> quoted\n> ```',
+        '    top indented',
+        '1. x\n   ```py\n   nested\n   ```',
+        '~~~\ntilde\n~~~',
+        'text with ``` inline ``` backticks',
+      ].join('\n\n');
+      const html = createMarkdown().render(md, newRenderEnv());
+      const rendered = [...html.matchAll(/<div class="code-block" data-block="(\d+)">[\s\S]*?<code[^>]*>([\s\S]*?)<\/code>/g)].map(
+        (m) => [Number(m[1]), m[2].replace(/<[^>]+>/g, '').replace(/\n$/, '')],
+      );
+      const extracted = extractCodeBlocks(md).map((b, i) => [i, b.code]);
+      assert.equal(extracted.length, 6);
+      assert.deepEqual(rendered, extracted);
     });
 
     it('empty fence gives empty code', () => {
