@@ -4,7 +4,10 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ProxyServer } from 'proxy/dist/proxy';
 import { createDispatcher, describeProxy, shouldBypassProxy, type NetworkSettings } from '../../src/gmi/network';
+import { GmiClient, GmiError } from '../../src/gmi/client';
+import type { StreamEvent } from '../../src/gmi/types';
 import { request, type Dispatcher } from '../../src/gmi/undici';
+import { startFakeGmi, type FakeGmi } from '../fake-gmi/server';
 import { generateTestTls, writeTempPem, type TestTls } from './helpers/tls';
 
 // `proxy` publishes its types only under package.json "exports", which this repo's
@@ -194,6 +197,80 @@ describe('network: createDispatcher', function () {
       assert.doesNotMatch(err.message, /bob|pw/);
       return true;
     });
+  });
+});
+
+describe('network: GmiClient through a proxy to the fake GMI over TLS', function () {
+  let testTls: TestTls;
+  let caFile: ReturnType<typeof writeTempPem>;
+  let gmi: FakeGmi;
+  let proxy: Awaited<ReturnType<typeof startProxy>>;
+  const dispatchers: Dispatcher[] = [];
+  const chat = { model: 'anthropic/claude-sonnet-4.5', api: 'chatCompletions' as const, messages: [{ role: 'user' as const, content: 'hi' }] };
+
+  function client(settings: NetworkSettings): GmiClient {
+    const { dispatcher } = createDispatcher(gmi.baseUrl, settings);
+    dispatchers.push(dispatcher);
+    return new GmiClient({ baseUrl: gmi.baseUrl, apiKey: 'test-key', dispatcher, maxRetries: 0 });
+  }
+
+  async function collect(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
+    const out: StreamEvent[] = [];
+    for await (const ev of events) out.push(ev);
+    return out;
+  }
+
+  before(async function () {
+    testTls = await generateTestTls();
+    caFile = writeTempPem(testTls.ca);
+    gmi = await startFakeGmi({ tls: { key: testTls.key, cert: testTls.cert } });
+  });
+
+  beforeEach(async function () {
+    proxy = await startProxy();
+    gmi.reset();
+  });
+
+  afterEach(async function () {
+    await Promise.all(dispatchers.splice(0).map((d) => d.close()));
+    await close(proxy.server);
+  });
+
+  after(async function () {
+    await gmi.close();
+    caFile.remove();
+  });
+
+  it('streams a reply through the proxy when NODE_EXTRA_CA_CERTS names the CA', async function () {
+    const events = await collect(client({ env: { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: caFile.file } }).stream(chat));
+    const text = events.flatMap((ev) => (ev.type === 'text' ? [ev.text] : [])).join('');
+    assert.match(text, /^Echo: hi/);
+    assert.equal(events.at(-1)?.type, 'end');
+    assert.deepEqual(proxy.connects, [`127.0.0.1:${gmi.port}`]);
+    assert.equal(gmi.requests.length, 1);
+  });
+
+  it('reports an untrusted certificate as kind "certificate" with a way out', async function () {
+    const events = await collect(client({ env: { HTTPS_PROXY: proxy.url } }).stream(chat));
+    assert.equal(events.length, 1);
+    const last = events[0];
+    assert.ok(last.type === 'error', `expected an error event, got ${JSON.stringify(last)}`);
+    assert.equal(last.error.kind, 'certificate');
+    assert.match(last.error.message, /not trusted/);
+    assert.match(last.error.message, /NODE_EXTRA_CA_CERTS/);
+    assert.equal(gmi.requests.length, 0, 'nothing reached the server');
+
+    await assert.rejects(client({ env: { HTTPS_PROXY: proxy.url } }).listModels(), (err: unknown) => {
+      assert.ok(err instanceof GmiError);
+      assert.equal(err.info.kind, 'certificate');
+      return true;
+    });
+  });
+
+  it('lists models without the CA when proxyStrictSSL is false', async function () {
+    const models = await client({ proxyStrictSSL: false, env: { HTTPS_PROXY: proxy.url } }).listModels();
+    assert.ok(models.some((m) => m.id === 'anthropic/claude-sonnet-4.5'));
+    assert.equal(proxy.connects.length, 1);
   });
 });
 
