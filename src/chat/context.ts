@@ -5,7 +5,7 @@
 
 import type { ChatTurn } from '../gmi/types';
 
-/** Characters per token we assume. Real tokenizers average ~4 for English and code; 3 errs on the safe side. */
+/** ASCII characters per token we assume. Real tokenizers average ~4 for English and code; 3 errs on the safe side. */
 const CHARS_PER_TOKEN = 3;
 /** Role markers and message framing each turn costs on the wire. */
 const TURN_OVERHEAD_TOKENS = 4;
@@ -14,9 +14,26 @@ const SAFETY_FRACTION = 0.05;
 /** Room for the "[… was cut …]" note added to a cut question. */
 const NOTICE_TOKENS = 50;
 
-/** A cheap, conservative token count: never parses, O(1). */
+/**
+ * A cheap, conservative token count: 3 ASCII characters per token, and a whole token for every
+ * other UTF-16 unit (CJK, emoji and accented text tokenize far worse than English). One pass, no parsing.
+ */
 export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / CHARS_PER_TOKEN);
+  let nonAscii = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) nonAscii++;
+  return Math.ceil((text.length - nonAscii) / CHARS_PER_TOKEN) + nonAscii;
+}
+
+/** The longest prefix length whose estimateTokens is at most `maxTokens`. O(prefix). */
+function prefixWithin(text: string, maxTokens: number): number {
+  // In thirds of a token: ASCII costs 1, anything else 3.
+  const budget = maxTokens * CHARS_PER_TOKEN;
+  let used = 0;
+  for (let i = 0; i < text.length; i++) {
+    used += text.charCodeAt(i) > 0x7f ? CHARS_PER_TOKEN : 1;
+    if (used > budget) return i;
+  }
+  return text.length;
 }
 
 /**
@@ -51,17 +68,17 @@ export function countLines(text: string): number {
 }
 
 /**
- * Cuts `text` to about `maxTokens`, keeping the start. O(n) with slices only, so a 5 MB selection
- * is cheap. Cuts at the last line break in the second half of the allowance so whole lines are
- * kept; a single giant line is cut mid-line (never inside a surrogate pair).
+ * Cuts `text` to at most `maxTokens` (by estimateTokens), keeping the start. One pass and slices
+ * only, so a 5 MB selection is cheap. Cuts at the last line break in the second half of the
+ * allowance so whole lines are kept; a giant line is cut mid-line (never inside a surrogate pair).
  * `what` names the text in the notice ("Selection", "Message").
  */
 export function cutText(text: string, maxTokens: number, what = 'Selection'): CutResult {
-  const maxChars = Math.max(0, Math.floor(maxTokens)) * CHARS_PER_TOKEN;
-  if (text.length <= maxChars) return { text, cut: false };
+  const limit = prefixWithin(text, Math.max(0, Math.floor(maxTokens)));
+  if (limit === text.length) return { text, cut: false };
 
-  const lineBreak = text.lastIndexOf('\n', maxChars - 1);
-  if (lineBreak >= 0 && lineBreak >= maxChars / 2) {
+  const lineBreak = text.lastIndexOf('\n', limit - 1);
+  if (lineBreak >= 0 && lineBreak >= limit / 2) {
     const kept = text.slice(0, lineBreak); // whole lines; the newline itself is dropped
     return {
       text: kept,
@@ -70,7 +87,7 @@ export function cutText(text: string, maxTokens: number, what = 'Selection'): Cu
     };
   }
   // No line break near the limit: cut mid-line, and count characters since lines say too little.
-  let end = maxChars;
+  let end = limit;
   const code = text.charCodeAt(end - 1);
   if (code >= 0xd800 && code <= 0xdbff) end--; // don't split a surrogate pair
   const kept = text.slice(0, end);

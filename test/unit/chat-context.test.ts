@@ -28,6 +28,12 @@ describe('chat/context', () => {
     fc.assert(fc.property(fc.string(), (s) => estimateTokens(s) >= Math.ceil(s.length / 4)));
   });
 
+  it('estimateTokens counts non-ASCII text a token per UTF-16 unit', () => {
+    assert.equal(estimateTokens('你好世界'), 4);
+    assert.equal(estimateTokens('😀'), 2);
+    assert.equal(estimateTokens('abc你'), 2);
+  });
+
   it('formatCount and countLines', () => {
     assert.equal(formatCount(0), '0');
     assert.equal(formatCount(999), '999');
@@ -72,10 +78,21 @@ describe('chat/context', () => {
     });
 
     it('cuts a single long line mid-line without splitting a surrogate pair', () => {
-      const r = cutText('a' + '😀'.repeat(100), 2); // 6 chars: 'a' + 2 emoji + half of the third
+      // 6 tokens: 'a' (1/3) + 2 emoji (4) + the first half of the third (1) fit; the half is dropped.
+      const r = cutText('a' + '😀'.repeat(100), 6);
       assert.equal(r.cut, true);
       assert.equal(r.text, 'a😀😀');
       assert.equal(r.notice, "Selection was cut to the first 5 of 201 characters to fit the model's context.");
+    });
+
+    it('cuts CJK text by its token estimate, not its length', () => {
+      const line = '这是一行中文。\n'; // 7 CJK + newline = 7 tokens + 1/3
+      const text = line.repeat(100);
+      const r = cutText(text, 100);
+      assert.equal(r.cut, true);
+      assert.ok(estimateTokens(r.text) <= 100);
+      assert.equal(r.text, line.repeat(13).slice(0, -1)); // 13 lines = 91 + ceil(12/3) = 95 tokens
+      assert.equal(r.notice, "Selection was cut to the first 13 of 100 lines to fit the model's context.");
     });
 
     it('names what was cut', () => {
@@ -107,7 +124,8 @@ describe('chat/context', () => {
           const r = cutText(s, t);
           assert.ok(s.startsWith(r.text));
           assert.ok(r.text.length <= t * 3);
-          assert.equal(r.cut, s.length > t * 3);
+          assert.ok(estimateTokens(r.text) <= t);
+          assert.equal(r.cut, estimateTokens(s) > t);
           assert.equal(r.notice !== undefined, r.cut);
         }),
       );
