@@ -81,7 +81,7 @@ async function main() {
   const folder = makeWorkspace();
   writeUserSettings(userDataDir, QUIET_SETTINGS);
 
-  const env = { GMI_TEST_GREP: opts.grep ?? '' };
+  const env = { GMI_TEST_GREP: opts.grep ?? '', GMI_TEST_USER_DATA_DIR: userDataDir };
   const server = await startCodeServer({ userDataDir, extensionsDir, folder, env: { ...env, GMI_API_KEY: '' } });
   let browser;
   let exitCode = 1;
