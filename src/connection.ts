@@ -19,7 +19,7 @@ export interface Connected {
  * The client (and its connection pool) is reused until the key, base URL or proxy settings change.
  */
 export class Connection implements vscode.Disposable {
-  private cached: { signature: string; client: GmiClient } | undefined;
+  private cached: { signature: string; client: GmiClient; dispatcher: { close(): Promise<void> } } | undefined;
 
   constructor(
     private readonly keys: ApiKeyStore,
@@ -58,12 +58,17 @@ export class Connection implements vscode.Disposable {
     const network = readNetworkConfig();
     const signature = JSON.stringify([baseUrl.href, key, network, settings.idleTimeoutMs, process.env.HTTPS_PROXY, process.env.NO_PROXY, process.env.NODE_EXTRA_CA_CERTS]);
     if (this.cached?.signature !== signature) {
-      const old = this.cached?.client;
+      const old = this.cached;
       const gmi = loadGmi();
-      const { dispatcher, description } = gmi.createDispatcher(baseUrl, {
-        proxy: network.proxy,
-        proxyStrictSSL: network.proxyStrictSSL,
-      });
+      let setup: ReturnType<typeof gmi.createDispatcher>;
+      try {
+        setup = gmi.createDispatcher(baseUrl, { proxy: network.proxy, proxyStrictSSL: network.proxyStrictSSL, noProxy: network.noProxy });
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        return { blocked: true, message: `The proxy setting cannot be used: ${message} Check http.proxy or HTTPS_PROXY.`, actions: ['openSettings'] };
+      }
+      const { dispatcher, description, warnings } = setup;
+      for (const w of warnings) this.log.warn(w);
       this.log.info(`Connecting to ${baseUrl.origin} ${description}.`);
       const client = new gmi.GmiClient({
         baseUrl: baseUrl.href,
@@ -73,15 +78,16 @@ export class Connection implements vscode.Disposable {
         logger: this.log,
         userAgent: this.userAgent,
       });
-      this.cached = { signature, client };
-      void old?.close();
+      this.cached = { signature, client, dispatcher };
+      // close() lets requests in flight finish before the old pool goes away.
+      if (old) void old.dispatcher.close().catch(() => undefined);
     }
     return { client: this.cached.client, baseUrl };
   }
 
   /** Drops the cached client (e.g. after the key is cleared). */
   reset(): void {
-    void this.cached?.client.close();
+    void this.cached?.dispatcher.close().catch(() => undefined);
     this.cached = undefined;
   }
 

@@ -128,6 +128,7 @@ export class ChatService {
       const history = toChatTurns(conversation.messages);
       const budget = contextBudget(prepared.contextLength, prepared.maxOutputTokens, prepared.system ?? '');
       const fitted = fitHistory(history, budget);
+      if (fitted.notice) this.deps.log?.warn(`Context: ${fitted.notice}`);
       if (fitted.dropped > 0) {
         this.deps.log?.info(`Context: left out the ${fitted.dropped} oldest turn(s) to fit ${prepared.model}'s context.`);
       }

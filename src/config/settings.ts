@@ -20,6 +20,8 @@ export interface GmiSettings {
 export interface NetworkConfig {
   proxy?: string;
   proxyStrictSSL: boolean;
+  /** VS Code's `http.noProxy`: hosts that bypass the proxy. */
+  noProxy: string[];
 }
 
 function positiveNumber(v: unknown): number | undefined {
@@ -49,7 +51,12 @@ export function readSettings(): GmiSettings {
 export function readNetworkConfig(): NetworkConfig {
   const http = vscode.workspace.getConfiguration('http');
   const proxy = (http.get<string>('proxy') ?? '').trim();
-  return { proxy: proxy || undefined, proxyStrictSSL: http.get<boolean>('proxyStrictSSL') ?? true };
+  const noProxy = http.get<unknown>('noProxy');
+  return {
+    proxy: proxy || undefined,
+    proxyStrictSSL: http.get<boolean>('proxyStrictSSL') ?? true,
+    noProxy: Array.isArray(noProxy) ? noProxy.filter((h): h is string => typeof h === 'string') : [],
+  };
 }
 
 export async function setModel(model: string): Promise<void> {
@@ -57,5 +64,5 @@ export async function setModel(model: string): Promise<void> {
 }
 
 export function affectsGmi(e: vscode.ConfigurationChangeEvent): boolean {
-  return e.affectsConfiguration('gmi') || e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.proxyStrictSSL');
+  return e.affectsConfiguration('gmi') || e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.proxyStrictSSL') || e.affectsConfiguration('http.noProxy');
 }
