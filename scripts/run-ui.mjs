@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// UI suite: mocha in Node (tsx) driving the code-server workbench in headless Chromium through
+// playwright-core, with the extension installed from the packaged .vsix (test/ui/harness.ts).
+//
+//   node scripts/run-ui.mjs [--no-package] [--grep <pattern>] [--screenshots] [--keep]
+//
+// --screenshots rewrites docs/screenshots/*.png from the passing run. Failures leave a screenshot
+// and the logs in .test-artifacts/ui/. A hard timeout ends a hung run.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { root } from './code-server-harness.mjs';
+import { ensureCodeServer } from './setup-code-server.mjs';
+
+const TIMEOUT_MS = Number(process.env.GMI_UI_TIMEOUT_MS ?? 300_000);
+const argv = process.argv.slice(2);
+const started = Date.now();
+
+if (!argv.includes('--no-package')) execFileSync('npm', ['run', 'package', '--silent'], { cwd: root, stdio: 'inherit' });
+const vsix = join(root, 'gmi-vscode.vsix');
+if (!existsSync(vsix)) {
+  console.error('[run-ui] gmi-vscode.vsix is missing: run `npm run package`');
+  process.exit(1);
+}
+await ensureCodeServer();
+rmSync(join(root, '.test-artifacts', 'ui'), { recursive: true, force: true });
+
+const files = readdirSync(join(root, 'test', 'ui'))
+  .filter((f) => f.endsWith('.test.ts'))
+  .sort()
+  .map((f) => join('test', 'ui', f));
+const grep = argv.includes('--grep') ? ['--grep', argv[argv.indexOf('--grep') + 1]] : [];
+const mochaArgs = [
+  join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'),
+  '--no-config',
+  '--require', 'tsx/cjs',
+  '--require', 'test/ui/harness.ts',
+  '--timeout', '90000',
+  '--reporter', 'spec',
+  ...grep,
+  ...files,
+];
+const env = {
+  ...process.env,
+  GMI_UI_VSIX: vsix,
+  GMI_UI_SCREENSHOTS: argv.includes('--screenshots') ? '1' : '0',
+  GMI_UI_KEEP: argv.includes('--keep') ? '1' : '',
+};
+// Own process group, so a hard timeout can end mocha and everything it started.
+const child = spawn(process.execPath, mochaArgs, { cwd: root, env, stdio: 'inherit', detached: true });
+const signalGroup = (sig) => {
+  try {
+    process.kill(-child.pid, sig);
+  } catch {
+    /* gone */
+  }
+};
+// SIGTERM first: mocha's exit hooks then stop code-server and Chromium (their own process groups).
+const killAll = () => {
+  signalGroup('SIGTERM');
+  setTimeout(() => signalGroup('SIGKILL'), 3000).unref();
+};
+const timer = setTimeout(() => {
+  console.error(`[run-ui] hard timeout after ${TIMEOUT_MS / 1000} s`);
+  killAll();
+}, TIMEOUT_MS);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { killAll(); process.exit(130); });
+child.on('exit', (code, signal) => {
+  clearTimeout(timer);
+  signalGroup('SIGKILL'); // anything left in mocha's group
+  const exitCode = code ?? (signal ? 1 : 0);
+  console.log(`[run-ui] ${exitCode === 0 ? 'passed' : `FAILED (exit ${exitCode})`} in ${Math.round((Date.now() - started) / 1000)} s`);
+  process.exit(exitCode);
+});

@@ -1,0 +1,242 @@
+// The UI suite's shared session: one fake GMI server (in this process), one code-server with the
+// packaged .vsix installed and user settings pointing at the fake server, one headless Chromium page
+// on the workbench. Loaded with `--require` so its `mochaHooks` close everything and save a
+// screenshot + logs for each failed test. Helpers drive the workbench the way a user does.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import { startFakeGmi, type FakeGmi, type ReplyPlan } from '../fake-gmi/server';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const ARTIFACTS = path.join(ROOT, '.test-artifacts', 'ui');
+export const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
+export const UI_KEY = 'gmi-ui-test-key-7d3e55a01c';
+/** Timeout for UI waits: generous, since they wait on states, not on time. */
+export const WAIT = 20_000;
+
+interface Harness {
+  QUIET_SETTINGS: Record<string, unknown>;
+  startCodeServer(o: Record<string, unknown>): Promise<{ port: number; origin: string; output(): string; stop(): Promise<void> }>;
+  launchChromium(): Promise<Browser>;
+  installVsix(vsix: string, dir: string): Promise<void>;
+  writeUserSettings(dir: string, settings: Record<string, unknown>): void;
+  tempDir(prefix: string): string;
+  collectLogs(userDataDir: string, dest: string): void;
+  workbenchUrl(origin: string, o: { folder?: string }): string;
+}
+
+export interface Session {
+  fake: FakeGmi;
+  page: Page;
+  browser: Browser;
+  folder: string;
+  userDataDir: string;
+  url: string;
+  codeServerOutput(): string;
+  /** The host-approval dialog is answered once per session. */
+  hostApproved: boolean;
+  close(): Promise<void>;
+}
+
+let current: Promise<Session> | undefined;
+
+/** The shared session, started on first use. */
+export function session(): Promise<Session> {
+  current ??= start();
+  return current;
+}
+
+async function start(): Promise<Session> {
+  const h = (await import(path.join(ROOT, 'scripts', 'code-server-harness.mjs'))) as Harness;
+  const vsix = process.env.GMI_UI_VSIX ?? path.join(ROOT, 'gmi-vscode.vsix');
+  if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
+
+  const work = h.tempDir('ui');
+  const userDataDir = path.join(work, 'user-data');
+  const extensionsDir = path.join(work, 'extensions');
+  const folder = path.join(work, 'workspace');
+  fs.cpSync(path.join(ROOT, 'test', 'ui', 'fixtures'), folder, { recursive: true });
+
+  const fake = await startFakeGmi({ apiKey: UI_KEY });
+  await h.installVsix(vsix, extensionsDir);
+  h.writeUserSettings(userDataDir, {
+    ...h.QUIET_SETTINGS,
+    'gmi.baseUrl': fake.baseUrl,
+    'workbench.colorTheme': 'Default Dark Modern',
+  });
+  const server = await h.startCodeServer({ userDataDir, extensionsDir, folder, env: { GMI_API_KEY: '' } });
+  const browser = await h.launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const url = h.workbenchUrl(server.origin, { folder });
+  await page.goto(url);
+  await waitForWorkbench(page);
+
+  return {
+    fake,
+    page,
+    browser,
+    folder,
+    userDataDir,
+    url,
+    hostApproved: false,
+    codeServerOutput: () => server.output(),
+    close: async () => {
+      await browser.close().catch(() => undefined);
+      await server.stop();
+      await fake.close();
+      if (!process.env.GMI_UI_KEEP) fs.rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function waitForWorkbench(page: Page): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+  // The status bar fills in once the remote extension host is connected.
+  await page.locator('.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+}
+
+/** Root hooks (mocha `--require`): artifacts on failure, everything closed at the end. */
+export const mochaHooks = {
+  async afterEach(this: Mocha.Context) {
+    const test = this.currentTest;
+    if (!test || test.state !== 'failed' || !current) return;
+    const s = await current.catch(() => undefined);
+    if (!s) return;
+    const name = test.fullTitle().replace(/[^A-Za-z0-9]+/g, '-').slice(0, 100);
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await s.page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) }).catch(() => undefined);
+    const h = (await import(path.join(ROOT, 'scripts', 'code-server-harness.mjs'))) as Harness;
+    h.collectLogs(s.userDataDir, path.join(ARTIFACTS, name));
+    fs.writeFileSync(path.join(ARTIFACTS, name, 'code-server.log'), s.codeServerOutput());
+    fs.writeFileSync(path.join(ARTIFACTS, name, 'fake-gmi-requests.json'), JSON.stringify(s.fake.requests, null, 2));
+    console.log(`      (screenshot and logs in ${path.relative(ROOT, ARTIFACTS)}/${name}*)`);
+  },
+  async afterAll() {
+    if (!current) return;
+    const s = await current.catch(() => undefined);
+    current = undefined;
+    await s?.close();
+  },
+};
+
+/** Saves a success screenshot for the README when `GMI_UI_SCREENSHOTS=1` (run-ui.mjs --screenshots). */
+export async function docScreenshot(page: Page, name: string): Promise<void> {
+  if (process.env.GMI_UI_SCREENSHOTS !== '1') return;
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+// ---------- the workbench ----------
+
+/** Runs a command from the palette (F1) by its title, as a user would. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: WAIT });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-widget .monaco-list-row.focused');
+  await row.filter({ hasText: title }).first().waitFor({ state: 'visible', timeout: WAIT });
+  await page.keyboard.press('Enter');
+}
+
+/** The input box a command opened (showInputBox): type the answer and press Enter. */
+export async function answerInputBox(page: Page, text: string | undefined, opts: { placeholderOrTitle?: RegExp } = {}): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await widget.waitFor({ state: 'visible', timeout: WAIT });
+  if (opts.placeholderOrTitle) await widget.filter({ hasText: opts.placeholderOrTitle }).waitFor({ state: 'visible', timeout: WAIT });
+  const input = widget.locator('.quick-input-box input');
+  if (text === undefined) {
+    await page.keyboard.press('Escape');
+    return;
+  }
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+  await widget.waitFor({ state: 'hidden', timeout: WAIT });
+}
+
+/** Clicks "Allow" in the modal that asks before the key goes to a new host (once per session). */
+export async function approveHostIfAsked(s: Session): Promise<void> {
+  if (s.hostApproved) return;
+  const dialog = s.page.locator('.monaco-dialog-box');
+  await dialog.filter({ hasText: 'Send your GMI API key to' }).waitFor({ state: 'visible', timeout: WAIT });
+  await dialog.getByRole('button', { name: 'Allow' }).click();
+  await dialog.waitFor({ state: 'hidden', timeout: WAIT });
+  s.hostApproved = true;
+}
+
+/** A notification toast whose message matches. */
+export function notification(page: Page, text: string | RegExp): Locator {
+  return page.locator('.notification-toast').filter({ has: page.locator('.notification-list-item-message', { hasText: text }) });
+}
+
+/** Opens the GMI chat view in the side bar. */
+export async function openChat(page: Page): Promise<FrameLocator> {
+  const frame = chatFrame(page);
+  if (await frame.locator('body').isVisible().catch(() => false)) return frame;
+  await runCommand(page, 'GMI: Focus on Chat View');
+  await frame.locator('body').waitFor({ state: 'visible', timeout: WAIT });
+  return frame;
+}
+
+/** The chat webview's content frame. */
+export function chatFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready[src*="gmi-cloud.gmi-vscode"]').frameLocator('#active-frame');
+}
+
+export function messages(frame: FrameLocator, role?: 'user' | 'assistant' | 'error'): Locator {
+  return frame.locator(role ? `[data-testid="message"][data-role="${role}"]` : '[data-testid="message"]');
+}
+
+/** Types a question into the chat prompt and presses Enter. */
+export async function sendPrompt(frame: FrameLocator, text: string): Promise<void> {
+  const prompt = frame.locator('[data-testid="prompt"]');
+  await prompt.waitFor({ state: 'visible', timeout: WAIT });
+  await prompt.fill(text);
+  await prompt.press('Enter');
+}
+
+/** Opens a workspace file with Quick Open. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: WAIT });
+  await input.fill(name);
+  await page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: name }).waitFor({ state: 'visible', timeout: WAIT });
+  await page.keyboard.press('Enter');
+  await page.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).waitFor({ state: 'visible', timeout: WAIT });
+  await activeEditor(page).click();
+}
+
+/** The text editor that has focus / is active (not the diff editor). */
+export function activeEditor(page: Page): Locator {
+  return page.locator('.editor-group-container.active .monaco-editor:not(.original-in-monaco-diff-editor) .view-lines').last();
+}
+
+/** The visible text of the active editor (Monaco renders spaces as U+00A0). */
+export async function editorText(page: Page): Promise<string> {
+  const lines = await activeEditor(page).locator('.view-line').evaluateAll((els) =>
+    els
+      .map((el) => ({ top: parseFloat((el as HTMLElement).style.top) || 0, text: el.textContent ?? '' }))
+      .sort((a, b) => a.top - b.top)
+      .map((l) => l.text),
+  );
+  return lines.join('\n').replace(/\u00a0/g, ' ');
+}
+
+/** Reads `read()` while `streaming()` holds and returns every distinct value seen. */
+export async function sample<T>(read: () => Promise<T>, streaming: () => Promise<boolean>, timeoutMs = WAIT): Promise<T[]> {
+  const seen: T[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const v = await read();
+    if (!(await streaming())) return seen;
+    if (seen.length === 0 || seen[seen.length - 1] !== v) seen.push(v);
+  }
+  throw new Error('still streaming at the timeout');
+}
+
+export function slowPlan(text: string, extra: ReplyPlan = {}): ReplyPlan {
+  return { text, chunkSize: 3, delayMs: 25, usage: { input: 120, output: 48 }, ...extra };
+}
