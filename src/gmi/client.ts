@@ -263,7 +263,7 @@ export class GmiClient {
             if (signal?.aborted) {
               terminal = { type: 'end', reason: 'cancelled' };
             } else if (idleFired) {
-              const secs = Math.round(this.idleTimeoutMs / 100) / 10;
+              const secs = Number((this.idleTimeoutMs / 1000).toFixed(2));
               terminal = {
                 type: 'error',
                 error: {
