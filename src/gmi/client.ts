@@ -100,17 +100,47 @@ export class GmiClient {
     const secrets = [o.apiKey];
     const base = o.logger ?? silentLogger;
     // every line goes through redact: a message may quote a server that echoed the key
+    // A logger that throws must not break a stream.
+    const safe = (fn: (m: string) => void) => (m: string) => {
+      try {
+        fn(redact(m, secrets));
+      } catch {
+        // ignore
+      }
+    };
     this.log = {
-      info: (m) => base.info(redact(m, secrets)),
-      warn: (m) => base.warn(redact(m, secrets)),
-      error: (m) => base.error(redact(m, secrets)),
-      debug: (m) => base.debug?.(redact(m, secrets)),
+      info: safe((m) => base.info(m)),
+      warn: safe((m) => base.warn(m)),
+      error: safe((m) => base.error(m)),
+      debug: safe((m) => base.debug?.(m)),
     };
   }
 
   /** Streams a reply. Never throws: yields events and ends with exactly one `end` or `error`. */
   stream(req: ChatRequest, opts: { signal?: AbortSignal } = {}): AsyncIterable<StreamEvent> {
-    return this.run(req, opts.signal);
+    return this.guarded(req, opts.signal);
+  }
+
+  /** Safety net for the "never throws, always one terminal event" contract, whatever goes wrong inside. */
+  private async *guarded(req: ChatRequest, signal: AbortSignal | undefined): AsyncGenerator<StreamEvent> {
+    let finished = false;
+    let partial = false;
+    try {
+      for await (const ev of this.run(req, signal)) {
+        if (finished) continue;
+        if (ev.type === 'text' || ev.type === 'thinking') partial = true;
+        if (ev.type === 'end' || ev.type === 'error') finished = true;
+        yield ev;
+      }
+    } catch (err) {
+      if (finished) return;
+      finished = true;
+      const error = errorFromException(err, [this.o.apiKey]);
+      this.log.error(`unexpected failure: ${error.message}`);
+      yield { type: 'error', error, partial };
+      return;
+    }
+    if (!finished) yield { type: 'error', error: cutOffError('no end'), partial };
   }
 
   private async *run(req: ChatRequest, signal: AbortSignal | undefined): AsyncGenerator<StreamEvent> {

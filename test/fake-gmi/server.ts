@@ -183,13 +183,14 @@ export async function startFakeGmi(options: FakeGmiOptions = {}): Promise<FakeGm
       return void res.end('404 page not found');
     }
 
+    // A request with the wrong key is refused without using up a plan.
+    if (!authorized(req, isMessages)) return sendAuthError(res, isMessages);
     const plan = plans.shift();
     requests[index].plan = plan;
     const p: ReplyPlan = plan ?? {};
     if (p.destroyBeforeHeaders) return void req.socket.destroy();
     if (p.headersDelayMs) await wait(p.headersDelayMs, res);
     if (res.destroyed) return;
-    if (!authorized(req, isMessages)) return sendAuthError(res, isMessages);
 
     const model = typeof (body as { model?: unknown })?.model === 'string' ? (body as { model: string }).model : '';
     if (p.status && p.status >= 400) return sendError(res, p, isMessages, model);

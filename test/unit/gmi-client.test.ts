@@ -191,6 +191,23 @@ describe('gmi/client through the fake server', function () {
     }
   });
 
+  it('a logger that throws does not break the stream', async () => {
+    const boom = (): never => {
+      throw new Error('logger broke');
+    };
+    const events = await collect(client({ logger: { info: boom, warn: boom, error: boom } }).stream(request('chatCompletions')));
+    assert.match(textOf(events), /^Echo:/);
+    assert.deepEqual(last(events), { type: 'end', reason: 'stop' });
+  });
+
+  it('with a required key, a rejected request does not use up a reply plan', async () => {
+    await fake.close();
+    fake = await startFakeGmi({ apiKey: 'right' });
+    fake.enqueue({ text: 'planned reply' });
+    assert.equal(errorOf(await collect(client({ apiKey: 'wrong' }).stream(request('messages')))).error.kind, 'auth');
+    assert.equal(textOf(await collect(client({ apiKey: 'right' }).stream(request('messages')))), 'planned reply');
+  });
+
   it('tool calls come through as toolCall events', async () => {
     fake.enqueue({ text: 'Calling.', toolCalls: [{ id: 'call_9', name: 'lookup', arguments: '{"q":"x"}' }] });
     const events = await collect(client().stream(request('chatCompletions')));
