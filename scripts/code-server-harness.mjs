@@ -219,3 +219,33 @@ export function workbenchUrl(origin, { folder, payload } = {}) {
   const q = params.toString();
   return `${origin}/${q ? `?${q}` : ''}`;
 }
+
+/**
+ * Everything the workbench keeps in the browser (localStorage and every IndexedDB database: global
+ * and workspace state, user data), as [location, text] pairs, for tests that look for a secret.
+ */
+export async function dumpBrowserStorage(page) {
+  return page.evaluate(async () => {
+    const text = (v) => {
+      if (v instanceof Uint8Array) return new TextDecoder().decode(v);
+      if (v instanceof ArrayBuffer) return new TextDecoder().decode(new Uint8Array(v));
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    };
+    const req = (r) => new Promise((res, rej) => ((r.onsuccess = () => res(r.result)), (r.onerror = () => rej(r.error))));
+    const out = [];
+    for (let i = 0; i < localStorage.length; i++) {
+      const k = localStorage.key(i);
+      out.push([`localStorage/${k}`, localStorage.getItem(k) ?? '']);
+    }
+    for (const { name } of await indexedDB.databases()) {
+      const db = await req(indexedDB.open(name));
+      for (const store of Array.from(db.objectStoreNames)) {
+        const os = db.transaction(store, 'readonly').objectStore(store);
+        const [keys, values] = await Promise.all([req(os.getAllKeys()), req(os.getAll())]);
+        keys.forEach((k, j) => out.push([`indexedDB/${name}/${store}/${text(k)}`, text(values[j])]));
+      }
+      db.close();
+    }
+    return out;
+  });
+}

@@ -17,6 +17,7 @@ import {
   QUIET_SETTINGS,
   artifactsDir,
   collectLogs,
+  dumpBrowserStorage,
   launchChromium,
   root,
   startCodeServer,
@@ -25,6 +26,10 @@ import {
   writeUserSettings,
 } from './code-server-harness.mjs';
 
+/** Workbench start-up chatter that the extension host also forwards; mocha's output is kept. */
+const WORKBENCH_NOISE = /^(Ignoring fetching additional builtin|Updating additional builtin|Creating a socket|Resolv(ing|ed) connection token|\[Service Worker\]|ChatSessionStore:|Creation of workbench contribution)/;
+/** The API key the tests store (helpers.ts reads it from the environment). */
+const TEST_KEY = 'gmi-test-key-4f1c9a7e0b2d';
 const TIMEOUT_MS = Number(process.env.GMI_INTEGRATION_TIMEOUT_MS ?? 240_000);
 export const testsOutDir = join(root, 'out', 'test', 'integration');
 
@@ -81,7 +86,7 @@ async function main() {
   const folder = makeWorkspace();
   writeUserSettings(userDataDir, QUIET_SETTINGS);
 
-  const env = { GMI_TEST_GREP: opts.grep ?? '', GMI_TEST_USER_DATA_DIR: userDataDir };
+  const env = { GMI_TEST_GREP: opts.grep ?? '', GMI_TEST_USER_DATA_DIR: userDataDir, GMI_TEST_KEY: TEST_KEY };
   const server = await startCodeServer({ userDataDir, extensionsDir, folder, env: { ...env, GMI_API_KEY: '' } });
   let browser;
   let exitCode = 1;
@@ -103,8 +108,9 @@ async function main() {
       void page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
     });
     await page.exposeFunction('codeAutomationLog', (type, args) => {
-      const write = console[type] ?? console.log;
-      write(...(Array.isArray(args) ? args : [args]));
+      const list = Array.isArray(args) ? args : [args];
+      if (WORKBENCH_NOISE.test(String(list[0] ?? ''))) return;
+      (console[type] ?? console.log)(...list);
     });
     const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
     const url = workbenchUrl(server.origin, {
@@ -116,6 +122,7 @@ async function main() {
     });
     await page.goto(url);
     exitCode = await exited;
+    if (!opts.grep && !(await checkKeyNotInBrowserStorage(page))) exitCode = exitCode || 1;
   } catch (err) {
     console.error(`[run-integration] ${err.stack ?? err}`);
     exitCode = 1;
@@ -131,6 +138,28 @@ async function main() {
   }
   console.log(`[run-integration] ${exitCode === 0 ? 'passed' : `FAILED (exit ${exitCode})`} in ${Math.round((Date.now() - started) / 1000)} s`);
   process.exit(exitCode);
+}
+
+/**
+ * Under code-server the extension's global and workspace state (Memento) live in the browser's
+ * IndexedDB. After the suite, the key the tests stored must appear nowhere there, nor in
+ * localStorage; the extension's own state entries must exist, so the search is not vacuous.
+ */
+async function checkKeyNotInBrowserStorage(page) {
+  const storage = await dumpBrowserStorage(page);
+  const ownState = storage.filter(([where]) => /^indexedDB\/vscode-web-state-db-[^/]+\/ItemTable\/gmi-cloud\.gmi-vscode$/.test(where));
+  const leaks = storage.filter(([, text]) => text.includes(TEST_KEY)).map(([where]) => where);
+  const problems = [];
+  if (ownState.length < 2) problems.push(`expected the extension's global and workspace state in IndexedDB, found ${ownState.length} entries`);
+  if (leaks.length) problems.push(`the API key is stored in: ${leaks.join(', ')}`);
+  console.log('');
+  console.log('  browser storage (global/workspace state, localStorage)');
+  if (problems.length === 0) {
+    console.log(`    ✔ the key is in none of ${storage.length} entries (${ownState.length} are the extension's state)`);
+    return true;
+  }
+  for (const p of problems) console.log(`    ✘ ${p}`);
+  return false;
 }
 
 function saveArtifacts(userDataDir, server, consoleErrors) {

@@ -6,7 +6,7 @@ import { startFakeGmi, type FakeGmi, type ReplyPlan } from '../fake-gmi/server';
 import type { GmiExtensionApi } from '../../src/api';
 
 export const EXTENSION_ID = 'gmi-cloud.gmi-vscode';
-export const TEST_KEY = 'gmi-test-key-4f1c9a7e0b2d';
+export const TEST_KEY = process.env.GMI_TEST_KEY || 'gmi-test-key-4f1c9a7e0b2d';
 
 export function extension(): vscode.Extension<GmiExtensionApi> {
   const ext = vscode.extensions.getExtension<GmiExtensionApi>(EXTENSION_ID);

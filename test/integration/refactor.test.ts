@@ -16,6 +16,13 @@ import {
   type FakeGmi,
 } from './helpers';
 
+/** Edits a document while the diff editor covers its editor (TextEditor.edit needs a visible editor). */
+async function edit(doc: vscode.TextDocument, build: (e: vscode.WorkspaceEdit, uri: vscode.Uri) => void): Promise<void> {
+  const e = new vscode.WorkspaceEdit();
+  build(e, doc.uri);
+  assert.equal(await vscode.workspace.applyEdit(e), true);
+}
+
 const NEW_LOOP = '  for (const price of prices) {\n    sum += price;\n  }';
 
 describe('Refactor Selection', () => {
@@ -70,7 +77,7 @@ describe('Refactor Selection', () => {
 
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('undo');
-    await waitFor('undo', () => doc.getText() === original || undefined, 5000).catch(() => undefined);
+    await waitFor('the undo to reach the document', () => doc.getText() === original, 10_000).catch(() => undefined);
     assert.equal(doc.getText(), original, 'one undo must restore the original text');
   });
 
@@ -91,7 +98,7 @@ describe('Refactor Selection', () => {
     const { editor, original, start, end } = await openLoopSelected();
     await refactor(undefined);
     const header = '// a line added above\n';
-    await editor.edit((b) => b.insert(new vscode.Position(0, 0), header));
+    await edit(editor.document, (e, uri) => e.insert(uri, new vscode.Position(0, 0), header));
     const applied = await vscode.commands.executeCommand<boolean>('gmi.applyRefactor');
     assert.equal(applied, true);
     assert.equal(editor.document.getText(), header + original.slice(0, start) + NEW_LOOP + original.slice(end));
@@ -100,7 +107,7 @@ describe('Refactor Selection', () => {
   it('Apply refuses when the text in the range changed', async () => {
     const { editor } = await openLoopSelected();
     await refactor(undefined);
-    await editor.edit((b) => b.replace(editor.document.lineAt(4).range, '    sum += prices[i] * 2;'));
+    await edit(editor.document, (e, uri) => e.replace(uri, editor.document.lineAt(4).range, '    sum += prices[i] * 2;'));
     const edited = editor.document.getText();
     const applied = await vscode.commands.executeCommand<boolean>('gmi.applyRefactor');
     assert.equal(applied, false);
