@@ -3,11 +3,11 @@
 // person can act on. Never throws from stream(); never logs headers or the key.
 import { checkBaseUrl, endpointUrl } from './baseUrl';
 import { catalogEntry } from './catalog';
-import { buildChatCompletionsRequest, ChatCompletionsDecoder, cutOffError, type BuiltRequest, type StreamDecoder } from './chatCompletions';
+import { buildChatCompletionsRequest, ChatCompletionsDecoder, cutOffError, malformedError, type BuiltRequest, type StreamDecoder } from './chatCompletions';
 import { errorFromException, errorFromResponse, errorFromStreamPayload, GmiError, redact } from './errors';
 import { buildMessagesRequest, MessagesDecoder } from './messages';
 import { DEFAULT_MAX_RETRIES, retryDelayMs, shouldRetry, type HeaderBag } from './retry';
-import { SseDecoder } from './sse';
+import { SseDecoder, SseOverflowError } from './sse';
 import type { ChatRequest, ClientLogger, GmiErrorInfo, ModelInfo, StreamEvent } from './types';
 import { Agent, request, type Dispatcher, type ResponseData } from './undici';
 
@@ -223,6 +223,18 @@ export class GmiClient {
           } else {
             terminal = failed(info, false);
           }
+        } else if (contentType.includes('text/html')) {
+          // A web page, not the API: the base URL points at a website or a captive portal.
+          discard(res.body);
+          terminal = failed(
+            {
+              kind: 'notFound',
+              message: `${url.host} answered with a web page instead of the GMI API. Check the gmi.baseUrl setting (normally https://api.gmi-serving.com/v1).`,
+              action: 'openSettings',
+              status,
+            },
+            false,
+          );
         } else if (contentType.includes('json')) {
           // A gateway that ignored "stream": true, or a 200 carrying an error.
           const text = await readText(res.body, MAX_JSON_BODY, this.idleTimeoutMs);
@@ -303,6 +315,8 @@ export class GmiClient {
                 },
                 partial,
               };
+            } else if (err instanceof SseOverflowError) {
+              terminal = { type: 'error', error: malformedError(err.message), partial };
             } else {
               const info = errorFromException(err, secrets, url.host);
               if (!handedOut && shouldRetry({ retriesSoFar: retries, maxRetries: this.maxRetries, kind: info.kind })) {
@@ -315,7 +329,7 @@ export class GmiClient {
             }
           } finally {
             idle.stop();
-            if (!body.destroyed && !body.readableEnded) body.destroy();
+            discard(body);
           }
           if (terminal?.type === 'end') {
             if (terminal.reason === 'cancelled') terminal = cancelled();
@@ -398,6 +412,16 @@ export class GmiClient {
   }
 }
 
+/**
+ * Closes a response body we no longer want (closing the socket if it is still streaming).
+ * undici's body emits an error when destroyed early; the listener keeps that from being uncaught.
+ */
+function discard(body: ResponseData['body']): void {
+  if (body.destroyed || body.readableEnded) return;
+  body.on('error', () => {});
+  body.destroy();
+}
+
 /** Reads a body as text up to `max` bytes (the rest is discarded), giving up after `idleMs` of silence. */
 async function readText(body: ResponseData['body'], max: number, idleMs: number): Promise<string> {
   const parts: Buffer[] = [];
@@ -416,7 +440,7 @@ async function readText(body: ResponseData['body'], max: number, idleMs: number)
     // keep what arrived; the caller reports on the status and whatever text there is
   } finally {
     idle.stop();
-    if (!body.destroyed && !body.readableEnded) body.destroy();
+    discard(body);
   }
   return Buffer.concat(parts).toString('utf8');
 }

@@ -165,6 +165,8 @@ export function errorFromResponse(ctx: ResponseContext): GmiErrorInfo {
         '. Check the gmi.baseUrl setting (normally https://api.gmi-serving.com/v1).',
       action: 'openSettings',
     };
+  } else if (status === 408) {
+    info = { kind: 'timeout', message: withDetail(`GMI timed out handling the request (${http})`, detail) + '. Try again.', action: 'retry' };
   } else if (status === 413 || type === 'request_too_large') {
     info = {
       kind: 'tooLarge',

@@ -4,6 +4,17 @@
 // across chunk boundaries and the end-of-stream rules.
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 
+/** Longest event (or line) accepted; a server that never ends a line must not eat all memory. */
+export const MAX_SSE_BUFFER_CHARS = 16 * 1024 * 1024;
+
+/** Thrown by SseDecoder.push when one event grows past MAX_SSE_BUFFER_CHARS. */
+export class SseOverflowError extends Error {
+  constructor() {
+    super(`server-sent event larger than ${MAX_SSE_BUFFER_CHARS / (1024 * 1024)} MB`);
+    this.name = 'SseOverflowError';
+  }
+}
+
 export interface SseEvent {
   /** `event:` field; undefined when the server sent none. */
   event?: string;
@@ -19,11 +30,17 @@ export class SseDecoder {
   private pending: SseEvent[] = [];
   private started = false;
   private lastChar = '';
+  private overflow = false;
   /** Comments (`: keep-alive`) seen so far. */
   comments = 0;
 
-  constructor() {
+  constructor(maxBufferChars: number = MAX_SSE_BUFFER_CHARS) {
     this.parser = createParser({
+      maxBufferSize: maxBufferChars,
+      onError: (e) => {
+        if (e.type === 'max-buffer-size-exceeded') this.overflow = true;
+        // unknown fields and bad `retry:` values are ignored, as the spec says
+      },
       onEvent: (e) => this.pending.push({ event: e.event, data: e.data, id: e.id }),
       onComment: () => {
         this.comments++;
@@ -37,10 +54,12 @@ export class SseDecoder {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
+    if (this.overflow) throw new SseOverflowError();
     if (text.length > 0) {
       this.lastChar = text[text.length - 1];
       this.parser.feed(text);
     }
+    if (this.overflow) throw new SseOverflowError();
     return this.take();
   }
 
@@ -49,6 +68,7 @@ export class SseDecoder {
    * (the parser waits to see whether an LF follows); an unfinished event is discarded.
    */
   end(): SseEvent[] {
+    if (this.overflow) return [];
     const rest = this.decoder.decode();
     if (rest) this.push(rest);
     if (this.lastChar === '\r') this.parser.feed('\n');

@@ -208,6 +208,38 @@ describe('gmi/client through the fake server', function () {
     assert.equal(textOf(await collect(client({ apiKey: 'right' }).stream(request('messages')))), 'planned reply');
   });
 
+  it('a gateway that ignores "stream": true (one JSON reply) still gives the same events', async () => {
+    fake.enqueue({
+      headers: { 'content-type': 'application/json' },
+      rawEvents: JSON.stringify({
+        choices: [{ index: 0, message: { role: 'assistant', content: '<think>hmm</think>Whole reply.' }, finish_reason: 'length' }],
+        usage: { prompt_tokens: 3, completion_tokens: 4 },
+      }),
+    });
+    const chat = await collect(client().stream(request('chatCompletions')));
+    assert.equal(textOf(chat), 'Whole reply.');
+    assert.equal(textOf(chat, 'thinking'), 'hmm');
+    assert.deepEqual(chat.find((e) => e.type === 'usage'), { type: 'usage', usage: { inputTokens: 3, outputTokens: 4 } });
+    assert.deepEqual(last(chat), { type: 'end', reason: 'length' });
+
+    fake.enqueue({
+      headers: { 'content-type': 'application/json' },
+      rawEvents: JSON.stringify({
+        type: 'message',
+        content: [
+          { type: 'thinking', thinking: 'pondering' },
+          { type: 'text', text: 'Messages reply.' },
+        ],
+        stop_reason: 'end_turn',
+        usage: { input_tokens: 5, output_tokens: 6 },
+      }),
+    });
+    const messages = await collect(client().stream(request('messages')));
+    assert.equal(textOf(messages), 'Messages reply.');
+    assert.equal(textOf(messages, 'thinking'), 'pondering');
+    assert.deepEqual(last(messages), { type: 'end', reason: 'stop' });
+  });
+
   it('tool calls come through as toolCall events', async () => {
     fake.enqueue({ text: 'Calling.', toolCalls: [{ id: 'call_9', name: 'lookup', arguments: '{"q":"x"}' }] });
     const events = await collect(client().stream(request('chatCompletions')));
@@ -272,6 +304,20 @@ describe('gmi/client through the fake server', function () {
       assert.doesNotMatch(html.error.message, /<|nginx/);
       const empty = errorOf(await collect(c.stream(request('chatCompletions'))));
       assert.equal(empty.error.kind, 'billing');
+    });
+
+    it('a 200 web page (base URL pointing at a website) → notFound / openSettings', async () => {
+      fake.enqueue({ headers: { 'content-type': 'text/html; charset=utf-8' }, rawEvents: '<!doctype html><html><body>Welcome to GMI Cloud</body></html>' });
+      const err = errorOf(await collect(client().stream(request('chatCompletions'))));
+      assert.equal(err.error.kind, 'notFound');
+      assert.equal(err.error.action, 'openSettings');
+      assert.doesNotMatch(err.error.message, /Welcome|<html/);
+    });
+
+    it('a 200 JSON error body is reported as an error', async () => {
+      fake.enqueue({ headers: { 'content-type': 'application/json' }, rawEvents: '{"error":{"message":"quota exhausted","type":"insufficient_quota"}}' });
+      const err = errorOf(await collect(client().stream(request('chatCompletions'))));
+      assert.match(err.error.message, /quota exhausted/);
     });
 
     it('429 with Retry-After reports retryAfterMs once retries are used up', async () => {

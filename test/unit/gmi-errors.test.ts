@@ -84,6 +84,12 @@ describe('gmi/errors: HTTP replies', () => {
     assert.equal(errorFromResponse({ status: 500, body: '{"type":"error","error":{"type":"overloaded_error","message":"busy"}}' }).kind, 'overloaded');
   });
 
+  it('408 → timeout / retry', () => {
+    const info = errorFromResponse({ status: 408, body: '' });
+    assert.equal(info.kind, 'timeout');
+    assert.equal(info.action, 'retry');
+  });
+
   it('413 → tooLarge', () => {
     assert.equal(errorFromResponse({ status: 413, body: 'Request Entity Too Large' }).kind, 'tooLarge');
   });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { iterateSse, SseDecoder, type SseEvent } from '../../src/gmi/sse';
+import { iterateSse, SseDecoder, SseOverflowError, type SseEvent } from '../../src/gmi/sse';
 import './helpers/unhandledRejections';
 
 // A recorded-style stream exercising the rules that bite: a BOM, LF / CRLF / CR line endings,
@@ -89,6 +89,19 @@ describe('gmi/sse', () => {
     const d = new SseDecoder();
     const events = [...d.push('data: complete\n\ndata: partial'), ...d.end()];
     assert.deepEqual(events.map((e) => e.data), ['complete']);
+  });
+
+  it('refuses an event that grows past the buffer limit', () => {
+    const d = new SseDecoder(100);
+    assert.deepEqual(d.push('data: small\n\n').map((e) => e.data), ['small']);
+    assert.throws(() => d.push(`data: ${'x'.repeat(200)}`), SseOverflowError);
+    assert.throws(() => d.push('\n\n'), SseOverflowError);
+  });
+
+  it('ignores unknown fields and bad retry values', () => {
+    const d = new SseDecoder();
+    const events = [...d.push('foo: bar\nretry: soon\ndata: kept\n\n'), ...d.end()];
+    assert.deepEqual(events.map((e) => e.data), ['kept']);
   });
 
   it('iterateSse decodes an async byte stream', async () => {
