@@ -1,0 +1,141 @@
+// Markdown for the chat: markdown-it (raw HTML off, links validated) + highlight.js with a chosen
+// set of languages. No DOM here, so the same configuration renders in the webview, in jsdom tests
+// and in the benchmark. Model output is hostile: nothing rendered here can load or run anything.
+import MarkdownIt from 'markdown-it';
+import type Token from 'markdown-it/lib/token.mjs';
+import type Renderer from 'markdown-it/lib/renderer.mjs';
+import hljs from 'highlight.js/lib/core';
+import bash from 'highlight.js/lib/languages/bash';
+import c from 'highlight.js/lib/languages/c';
+import cpp from 'highlight.js/lib/languages/cpp';
+import csharp from 'highlight.js/lib/languages/csharp';
+import css from 'highlight.js/lib/languages/css';
+import diff from 'highlight.js/lib/languages/diff';
+import go from 'highlight.js/lib/languages/go';
+import java from 'highlight.js/lib/languages/java';
+import javascript from 'highlight.js/lib/languages/javascript';
+import json from 'highlight.js/lib/languages/json';
+import kotlin from 'highlight.js/lib/languages/kotlin';
+import markdown from 'highlight.js/lib/languages/markdown';
+import php from 'highlight.js/lib/languages/php';
+import python from 'highlight.js/lib/languages/python';
+import ruby from 'highlight.js/lib/languages/ruby';
+import rust from 'highlight.js/lib/languages/rust';
+import shell from 'highlight.js/lib/languages/shell';
+import sql from 'highlight.js/lib/languages/sql';
+import swift from 'highlight.js/lib/languages/swift';
+import typescript from 'highlight.js/lib/languages/typescript';
+import xml from 'highlight.js/lib/languages/xml';
+import yaml from 'highlight.js/lib/languages/yaml';
+
+const LANGUAGES = {
+  bash, c, cpp, csharp, css, diff, go, java, javascript, json, kotlin, markdown, php, python, ruby,
+  rust, shell, sql, swift, typescript, xml, yaml,
+};
+for (const [name, lang] of Object.entries(LANGUAGES)) hljs.registerLanguage(name, lang);
+
+/**
+ * Per-render state. `nextCodeBlock` numbers code blocks (fence and indented) in token order; the
+ * streaming renderer seeds it so indices stay global across the segments of one message.
+ */
+export interface RenderEnv {
+  nextCodeBlock: number;
+  /** Show Copy / Insert / Apply on code blocks (assistant replies only). */
+  codeActions: boolean;
+}
+
+export function newRenderEnv(codeActions = true, nextCodeBlock = 0): RenderEnv {
+  return { nextCodeBlock, codeActions };
+}
+
+const escapeHtml = (s: string) => MarkdownIt().utils.escapeHtml(s);
+
+/** highlight.js output (spans with hljs-* classes only), or escaped plain text. */
+export function highlightCode(code: string, lang: string): string {
+  if (lang && hljs.getLanguage(lang)) {
+    try {
+      return hljs.highlight(code, { language: lang, ignoreIllegals: true }).value;
+    } catch {
+      // fall through to plain text
+    }
+  }
+  return escapeHtml(code);
+}
+
+const BUTTONS: ReadonlyArray<{ testid: string; icon: string; label: string }> = [
+  { testid: 'copy', icon: 'copy', label: 'Copy' },
+  { testid: 'insert', icon: 'insert', label: 'Insert at Cursor' },
+  { testid: 'apply', icon: 'diff', label: 'Apply to Selection' },
+];
+
+function renderCodeBlock(token: Token, env: RenderEnv, md: MarkdownIt): string {
+  const index = env.nextCodeBlock++;
+  const info = token.info ? md.utils.unescapeAll(token.info).trim() : '';
+  const lang = (info.split(/\s+/)[0] ?? '').slice(0, 40);
+  const known = lang !== '' && hljs.getLanguage(lang) !== undefined;
+  const langClass = known && /^[\w#+.-]+$/.test(lang) ? ` language-${lang}` : '';
+  const label = lang === '' ? (token.type === 'code_block' ? 'code' : 'text') : lang;
+  const buttons = env.codeActions
+    ? `<span class="code-actions">${BUTTONS.map(
+        (b) =>
+          `<button type="button" class="code-action" data-testid="${b.testid}" data-block="${index}" title="${b.label}" aria-label="${b.label} (code block ${index + 1})"><span class="codicon codicon-${b.icon}" aria-hidden="true"></span></button>`,
+      ).join('')}</span>`
+    : '';
+  return (
+    `<div class="code-block" data-block="${index}">` +
+    `<div class="code-header"><span class="code-lang">${escapeHtml(label)}</span>${buttons}</div>` +
+    `<pre><code class="hljs${langClass}">${highlightCode(token.content, known ? lang : '')}</code></pre>` +
+    `</div>\n`
+  );
+}
+
+/** Table alignment comes as style="text-align:…", which the CSP blocks; use a class instead. */
+function alignCellRule(tokens: Token[], idx: number, options: MarkdownIt.Options, _env: unknown, self: Renderer): string {
+  const token = tokens[idx];
+  const style = token.attrGet('style');
+  if (style) {
+    token.attrs = (token.attrs ?? []).filter(([name]) => name !== 'style');
+    const m = /text-align:(left|right|center)/.exec(style);
+    if (m) token.attrJoin('class', `align-${m[1]}`);
+  }
+  return self.renderToken(tokens, idx, options);
+}
+
+/** The one markdown-it configuration of the chat. The host extracts code with the same options. */
+export function createMarkdown(): MarkdownIt {
+  const md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
+  const rules = md.renderer.rules;
+  rules.fence = (tokens, idx, _o, env) => renderCodeBlock(tokens[idx], env as RenderEnv, md);
+  rules.code_block = (tokens, idx, _o, env) => renderCodeBlock(tokens[idx], env as RenderEnv, md);
+  // Images are never fetched: they become text naming the picture and its address.
+  rules.image = (tokens, idx, options, env, self) => {
+    const token = tokens[idx];
+    const alt = self.renderInlineAsText(token.children ?? [], options, env);
+    const src = token.attrGet('src') ?? '';
+    return (
+      `<span class="md-image" title="Image not loaded"><span class="codicon codicon-file-media" aria-hidden="true"></span>` +
+      `image: ${escapeHtml(alt)}${src ? ` — <span class="md-image-url">${escapeHtml(src)}</span>` : ''}</span>`
+    );
+  };
+  // Links show where they go; clicks are handled by the view (the host opens them after checking).
+  rules.link_open = (tokens, idx, options, _env, self) => {
+    const token = tokens[idx];
+    const href = token.attrGet('href');
+    if (href && !token.attrGet('title')) token.attrSet('title', href);
+    return self.renderToken(tokens, idx, options);
+  };
+  rules.th_open = alignCellRule;
+  rules.td_open = alignCellRule;
+  return md;
+}
+
+let shared: MarkdownIt | undefined;
+/** A lazily created shared instance (markdown-it instances are reusable and stateless). */
+export function sharedMarkdown(): MarkdownIt {
+  return (shared ??= createMarkdown());
+}
+
+/** One-shot render of a whole message. */
+export function renderMarkdown(text: string, codeActions = true, md: MarkdownIt = sharedMarkdown()): string {
+  return md.render(text, newRenderEnv(codeActions));
+}

@@ -1,0 +1,185 @@
+// Incremental Markdown rendering for a streaming reply, in time linear in its length.
+//
+// CommonMark closes a top-level block for good once the next top-level block starts: later lines
+// can extend only the LAST block. So after each parse of the unfinished tail, every top-level block
+// but the last is final: it is rendered once, appended to the container and never touched again,
+// and the text before the last block's first line leaves the tail. Only the last block is
+// re-parsed and re-rendered, at most once per animation frame however many chunks arrive.
+// Parsing a tail that starts at a top-level block boundary gives the same tokens as parsing the
+// whole text, with one exception: link reference definitions (`[x]: url`) reach back to earlier
+// blocks. They are rare in model output, so a message that has one is simply re-rendered whole.
+// Code-block indices are global over the message: the count of frozen blocks seeds each render.
+import type MarkdownIt from 'markdown-it';
+import type Token from 'markdown-it/lib/token.mjs';
+import { newRenderEnv, sharedMarkdown } from './markdown';
+
+export interface StreamingMarkdownOptions {
+  md?: MarkdownIt;
+  /** Show Copy / Insert / Apply on code blocks. Default true. */
+  codeActions?: boolean;
+  /** How to defer a render; default requestAnimationFrame (setTimeout where there is none). */
+  schedule?: (callback: () => void) => void;
+  /** Called after each render that changed the DOM (e.g. to keep the view scrolled down). */
+  onRender?: () => void;
+}
+
+const LINE_BREAK = /\r\n?|\n/g;
+
+/** Character offset of the start of line `line` (0-based), counting line breaks as markdown-it does. */
+export function lineStartOffset(text: string, line: number): number {
+  LINE_BREAK.lastIndex = 0;
+  let offset = 0;
+  for (let n = 0; n < line; n++) {
+    const m = LINE_BREAK.exec(text);
+    if (!m) return text.length;
+    offset = m.index + m[0].length;
+  }
+  return offset;
+}
+
+function defaultSchedule(callback: () => void): void {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => callback());
+  else setTimeout(callback, 16);
+}
+
+export class StreamingMarkdown {
+  private readonly md: MarkdownIt;
+  private readonly codeActions: boolean;
+  private readonly schedule: (callback: () => void) => void;
+  private readonly onRender?: () => void;
+  /** Text whose blocks are rendered and frozen in the DOM. */
+  private frozenParts: string[] = [];
+  private frozenCodeBlocks = 0;
+  /** The unfinished end of the message: its last top-level block plus anything not yet parsed. */
+  private tail = '';
+  private tailNodes: ChildNode[] = [];
+  /** The text defines link references: render it whole each time (see the top of the file). */
+  private wholeMode = false;
+  private dirty = false;
+  private scheduled = false;
+  /** How many renders ran (for tests and the benchmark). */
+  renders = 0;
+
+  constructor(
+    private readonly container: HTMLElement,
+    options: StreamingMarkdownOptions = {},
+  ) {
+    this.md = options.md ?? sharedMarkdown();
+    this.codeActions = options.codeActions ?? true;
+    this.schedule = options.schedule ?? defaultSchedule;
+    this.onRender = options.onRender;
+  }
+
+  /** The whole text so far. */
+  get text(): string {
+    return this.frozenParts.join('') + this.tail;
+  }
+
+  /** Adds a streamed delta; the DOM catches up on the next frame (or `flush()`). */
+  append(delta: string): void {
+    if (delta === '') return;
+    this.tail += delta;
+    this.markDirty();
+  }
+
+  /** Replaces the text. A text that extends the current one is treated as an append. */
+  setText(full: string): void {
+    const current = this.text;
+    if (full.startsWith(current)) {
+      this.append(full.slice(current.length));
+      return;
+    }
+    this.frozenParts = [];
+    this.frozenCodeBlocks = 0;
+    this.tail = full;
+    this.wholeMode = false;
+    this.tailNodes = [];
+    this.container.replaceChildren();
+    this.markDirty();
+  }
+
+  /** Renders now if anything changed since the last render. */
+  flush(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.renders++;
+    this.render();
+    this.onRender?.();
+  }
+
+  private markDirty(): void {
+    this.dirty = true;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  private render(): void {
+    if (this.wholeMode) {
+      this.renderWhole();
+      return;
+    }
+    const parseEnv: { references?: Record<string, unknown> } = {};
+    const tokens = this.md.parse(this.tail, parseEnv);
+    if (parseEnv.references && Object.keys(parseEnv.references).length > 0) {
+      this.wholeMode = true;
+      this.renderWhole();
+      return;
+    }
+    const split = this.findSplit(tokens);
+    let tailTokens = tokens;
+    let frozenHtml = '';
+    if (split) {
+      const { index: last, offset } = split;
+      const env = newRenderEnv(this.codeActions, this.frozenCodeBlocks);
+      frozenHtml = this.md.renderer.render(tokens.slice(0, last), this.md.options, env);
+      this.frozenCodeBlocks = env.nextCodeBlock;
+      this.frozenParts.push(this.tail.slice(0, offset));
+      this.tail = this.tail.slice(offset);
+      tailTokens = tokens.slice(last);
+    }
+    const tailHtml = this.md.renderer.render(
+      tailTokens,
+      this.md.options,
+      newRenderEnv(this.codeActions, this.frozenCodeBlocks),
+    );
+    for (const node of this.tailNodes) node.remove();
+    if (frozenHtml) this.container.append(this.fragment(frozenHtml));
+    const tailFragment = this.fragment(tailHtml);
+    this.tailNodes = Array.from(tailFragment.childNodes);
+    this.container.append(tailFragment);
+  }
+
+  /**
+   * The last top-level block that starts on a COMPLETE line: everything before it is final. A
+   * block that starts on the unfinished last line may be no block at all once the line is whole
+   * ("2" is a paragraph, "2. Run" continues the list above), so it never closes what precedes it.
+   */
+  private findSplit(tokens: Token[]): { index: number; offset: number } | undefined {
+    const lastBreak = Math.max(this.tail.lastIndexOf('\n'), this.tail.lastIndexOf('\r'));
+    for (let i = tokens.length - 1; i > 0; i--) {
+      const t = tokens[i];
+      if (t.level !== 0 || t.nesting < 0 || !t.map) continue;
+      const offset = lineStartOffset(this.tail, t.map[0]);
+      if (offset <= lastBreak) return { index: i, offset };
+    }
+    return undefined;
+  }
+
+  private renderWhole(): void {
+    const html = this.md.render(this.text, newRenderEnv(this.codeActions));
+    const fragment = this.fragment(html);
+    this.tailNodes = Array.from(fragment.childNodes);
+    this.container.replaceChildren(fragment);
+  }
+
+  /** Parses HTML in an inert <template> (nothing in it loads or runs while parsing). */
+  private fragment(html: string): DocumentFragment {
+    const template = this.container.ownerDocument.createElement('template');
+    template.innerHTML = html;
+    return template.content;
+  }
+}

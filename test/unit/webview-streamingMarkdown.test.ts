@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { JSDOM } from 'jsdom';
+import { renderMarkdown, sharedMarkdown } from '../../src/webview/markdown';
+import { StreamingMarkdown, lineStartOffset } from '../../src/webview/streamingMarkdown';
+import { CORPUS } from './helpers/webviewCorpus';
+
+const dom = new JSDOM('<!doctype html><html><body></body></html>');
+const document = dom.window.document;
+
+/** The one-shot render, serialized through the same DOM so both sides are normalized alike. */
+function oneShot(text: string): string {
+  const t = document.createElement('template');
+  t.innerHTML = renderMarkdown(text);
+  const div = document.createElement('div');
+  div.append(t.content);
+  return div.innerHTML;
+}
+
+/** A renderer whose frames run only when the test says so. */
+function manualRenderer() {
+  const container = document.createElement('div');
+  const queue: Array<() => void> = [];
+  const r = new StreamingMarkdown(container, { schedule: (cb) => queue.push(cb) });
+  const frame = () => queue.splice(0).forEach((cb) => cb());
+  return { container, r, frame, queue };
+}
+
+function mulberry32(seed: number) {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function chunksOf(text: string, rand: () => number, max: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; ) {
+    const n = 1 + Math.floor(rand() * max);
+    out.push(text.slice(i, i + n));
+    i += n;
+  }
+  return out;
+}
+
+const ALL = Object.values(CORPUS).join('\n\n');
+
+describe('webview streaming markdown', () => {
+  for (const [name, text] of Object.entries({ ...CORPUS, all: ALL })) {
+    it(`${name}: random chunks, DOM equals a one-shot render after every frame`, () => {
+      for (const seed of [1, 2, 3, 4, 5]) {
+        const rand = mulberry32(seed * 7919 + name.length);
+        const { container, r, frame } = manualRenderer();
+        let sent = '';
+        for (const chunk of chunksOf(text, rand, 40)) {
+          r.append(chunk);
+          sent += chunk;
+          if (rand() < 0.6) {
+            frame();
+            assert.equal(container.innerHTML, oneShot(sent), `seed ${seed} after ${sent.length} chars`);
+          }
+        }
+        frame();
+        assert.equal(r.text, text);
+        assert.equal(container.innerHTML, oneShot(text));
+      }
+    });
+
+    it(`${name}: 1-char chunks, flushed each char`, () => {
+      const { container, r } = manualRenderer();
+      for (let i = 0; i < text.length; i++) {
+        r.append(text[i]);
+        r.flush();
+        // Checking every prefix is quadratic; sample them, always including the end.
+        if (i % 17 === 0) assert.equal(container.innerHTML, oneShot(text.slice(0, i + 1)), `after ${i + 1} chars`);
+      }
+      assert.equal(container.innerHTML, oneShot(text));
+    });
+  }
+
+  it('coalesces many appends into one render per frame', () => {
+    const { r, frame, queue } = manualRenderer();
+    for (const ch of CORPUS.prose) r.append(ch);
+    assert.equal(queue.length, 1);
+    frame();
+    assert.equal(r.renders, 1);
+    frame();
+    assert.equal(r.renders, 1, 'no render without new text');
+  });
+
+  it('freezes finished blocks: their DOM nodes are kept while the tail streams', () => {
+    const { container, r } = manualRenderer();
+    r.append('# Head\n\nFirst paragraph.\n\n```js\nlet a');
+    r.flush();
+    const heading = container.querySelector('h1');
+    const para = container.querySelector('p');
+    assert.ok(heading && para);
+    for (const ch of ' = 1;\n```\n\nMore text\n\nAnd more.') {
+      r.append(ch);
+      r.flush();
+    }
+    assert.equal(container.querySelector('h1'), heading, 'heading node was never replaced');
+    assert.equal(container.querySelector('p'), para, 'paragraph node was never replaced');
+  });
+
+  it('code-block indices follow markdown-it token order over the whole message', () => {
+    const text = CORPUS.code + '\n\n' + CORPUS.mixed + '\n\n' + CORPUS.lists;
+    const expected = sharedMarkdown()
+      .parse(text, {})
+      .filter((t) => t.type === 'fence' || t.type === 'code_block')
+      .map((t) => t.content);
+    assert.ok(expected.length >= 10);
+    const rand = mulberry32(42);
+    const { container, r, frame } = manualRenderer();
+    for (const chunk of chunksOf(text, rand, 25)) {
+      r.append(chunk);
+      if (rand() < 0.5) frame();
+    }
+    frame();
+    const blocks = Array.from(container.querySelectorAll('.code-block'));
+    assert.deepEqual(
+      blocks.map((b) => Number(b.getAttribute('data-block'))),
+      expected.map((_, i) => i),
+    );
+    assert.deepEqual(
+      blocks.map((b) => b.querySelector('code')!.textContent),
+      expected,
+    );
+    for (const b of blocks) {
+      const i = b.getAttribute('data-block');
+      for (const id of ['copy', 'insert', 'apply']) {
+        const btn = b.querySelector(`button[data-testid="${id}"]`);
+        assert.ok(btn, `${id} button on block ${i}`);
+        assert.equal(btn.getAttribute('data-block'), i);
+      }
+    }
+  });
+
+  it('setText with unrelated text starts over; with an extension, appends', () => {
+    const { container, r } = manualRenderer();
+    r.append('para one\n\npara two\n\n');
+    r.flush();
+    r.setText('para one\n\npara two\n\npara three');
+    r.flush();
+    assert.equal(container.innerHTML, oneShot('para one\n\npara two\n\npara three'));
+    r.setText('# Other\n\n```py\nx\n```');
+    r.flush();
+    assert.equal(container.innerHTML, oneShot('# Other\n\n```py\nx\n```'));
+    assert.equal(r.text, '# Other\n\n```py\nx\n```');
+  });
+
+  it('lineStartOffset counts \\r\\n, \\r and \\n as markdown-it does', () => {
+    assert.equal(lineStartOffset('a\r\nb\rc\nd', 0), 0);
+    assert.equal(lineStartOffset('a\r\nb\rc\nd', 1), 3);
+    assert.equal(lineStartOffset('a\r\nb\rc\nd', 2), 5);
+    assert.equal(lineStartOffset('a\r\nb\rc\nd', 3), 7);
+    assert.equal(lineStartOffset('a', 5), 1);
+  });
+});
