@@ -240,6 +240,22 @@ describe('gmi/client through the fake server', function () {
     assert.deepEqual(last(messages), { type: 'end', reason: 'stop' });
   });
 
+  it('a recorded stream written a few bytes at a time decodes the same (emoji, CJK, CRLF, comments, BOM)', async () => {
+    const deltas = ['Hi ', '😀', ' 世界', '，再见', ' 👍🏽!'];
+    const raw =
+      '\uFEFF: keep-alive\r\n\r\n' +
+      deltas.map((d, i) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: d }, finish_reason: null }] })}${i % 2 ? '\r\n\r\n' : '\n\n'}`).join('') +
+      'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\r\r' +
+      'data: {"choices":[],"usage":{"prompt_tokens":2,"completion_tokens":5}}\n\n' +
+      'data: [DONE]\n\n';
+    for (const rawChunkBytes of [1, 2, 3, 5]) {
+      fake.enqueue({ rawEvents: raw, rawChunkBytes });
+      const events = await collect(client().stream(request('chatCompletions')));
+      assert.equal(textOf(events), deltas.join(''), `rawChunkBytes ${rawChunkBytes}`);
+      assert.deepEqual(last(events), { type: 'end', reason: 'stop' });
+    }
+  });
+
   it('tool calls come through as toolCall events', async () => {
     fake.enqueue({ text: 'Calling.', toolCalls: [{ id: 'call_9', name: 'lookup', arguments: '{"q":"x"}' }] });
     const events = await collect(client().stream(request('chatCompletions')));

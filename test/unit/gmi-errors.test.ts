@@ -264,6 +264,12 @@ describe('gmi/baseUrl', () => {
     assert.equal(r.ok && endpointUrl(r.url, 'chat/completions').href, 'https://api.gmi-serving.com/v1/chat/completions');
   });
 
+  it('keeps a query string on the base URL when joining paths', () => {
+    const r = checkBaseUrl('https://gateway.example.test/gmi/v1/?tenant=a#frag');
+    assert.ok(r.ok);
+    assert.equal(r.ok && endpointUrl(r.url, 'messages').href, 'https://gateway.example.test/gmi/v1/messages?tenant=a');
+  });
+
   it('allows http only for loopback hosts', () => {
     for (const ok of ['http://127.0.0.1:8080/v1', 'http://127.3.2.1/v1', 'http://localhost:3000/v1/', 'http://[::1]:9/v1']) {
       assert.ok(checkBaseUrl(ok).ok, ok);
