@@ -81,6 +81,17 @@ describe('Refactor Selection', () => {
     assert.equal(doc.getText(), original, 'one undo must restore the original text');
   });
 
+  it('a selection of whole lines (ending at column 0 of the next line) keeps its final line break', async () => {
+    const { editor, original } = await openLoopSelected();
+    const doc = editor.document;
+    editor.selection = new vscode.Selection(new vscode.Position(3, 0), new vscode.Position(6, 0));
+    const start = doc.offsetAt(editor.selection.start);
+    const end = doc.offsetAt(editor.selection.end);
+    assert.ok(original.slice(start, end).endsWith('  }\n'));
+    await refactor('Apply');
+    assert.equal(doc.getText(), original.slice(0, start) + NEW_LOOP + '\n' + original.slice(end));
+  });
+
   it('opens the diff editor and keeps the proposal pending until Apply or Discard', async () => {
     const { editor, original } = await openLoopSelected();
     await refactor(undefined);

@@ -35,6 +35,8 @@ export interface Session {
   codeServerOutput(): string;
   /** The host-approval dialog is answered once per session. */
   hostApproved: boolean;
+  /** Whether the API key was set in this session. */
+  keySet: boolean;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ async function start(): Promise<Session> {
     userDataDir,
     url,
     hostApproved: false,
+    keySet: false,
     codeServerOutput: () => server.output(),
     close: async () => {
       await browser.close().catch(() => undefined);
@@ -239,4 +242,63 @@ export async function sample<T>(read: () => Promise<T>, streaming: () => Promise
 
 export function slowPlan(text: string, extra: ReplyPlan = {}): ReplyPlan {
   return { text, chunkSize: 3, delayMs: 25, usage: { input: 120, output: 48 }, ...extra };
+}
+
+/** The key is set once per session through the palette (the first-use test checks the welcome first). */
+export async function ensureKey(s: Session): Promise<void> {
+  if (s.keySet) return;
+  await runCommand(s.page, 'GMI: Set API Key');
+  await answerInputBox(s.page, UI_KEY);
+  await notification(s.page, 'GMI API key saved').waitFor({ state: 'visible', timeout: WAIT });
+  s.keySet = true;
+}
+
+/**
+ * Sends `text` from the chat prompt and returns the new assistant message (the one after all
+ * messages that were there before), answering the host-approval dialog on the session's first request.
+ */
+export async function ask(s: Session, frame: FrameLocator, text: string): Promise<Locator> {
+  const before = await messages(frame, 'assistant').count();
+  await sendPrompt(frame, text);
+  await approveHostIfAsked(s);
+  const reply = messages(frame, 'assistant').nth(before);
+  await reply.waitFor({ state: 'visible', timeout: WAIT });
+  return reply;
+}
+
+/** Waits for a message's data-state to become `state`. */
+export async function waitForState(message: Locator, state: string, timeout = WAIT): Promise<void> {
+  await until(`data-state="${state}"`, async () => (await message.getAttribute('data-state')) === state, timeout);
+}
+
+/** Polls an async condition (a state in the page) until it holds. */
+export async function until(what: string, check: () => Promise<boolean>, timeout = WAIT): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let last: unknown;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}${last ? ` (${String(last)})` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Puts the cursor at line:column of the active editor (Ctrl+G), optionally extending a selection to the end of `toLine`. */
+export async function goToLine(page: Page, line: number, column = 1): Promise<void> {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: WAIT });
+  await input.fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: WAIT });
+}
+
+/** Selects whole lines first..last (from column 1 to the end of `last`) in the active editor. */
+export async function selectLines(page: Page, first: number, last: number): Promise<void> {
+  await goToLine(page, first, 1);
+  for (let l = first; l < last; l++) await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Shift+End');
 }

@@ -1,0 +1,38 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ask, ensureKey, messages, openChat, ROOT, session, UI_KEY, waitForState, waitForWorkbench, WAIT } from './harness';
+
+describe('UI: reload', () => {
+  before(async () => ensureKey(await session()));
+
+  it('after a page reload the conversation is still there', async () => {
+    const s = await session();
+    let frame = await openChat(s.page);
+    s.fake.enqueue({ text: 'Remember me after the reload.' });
+    const reply = await ask(s, frame, 'A question to remember');
+    await waitForState(reply, 'done');
+    const texts = await messages(frame).allInnerTexts();
+
+    await s.page.reload();
+    await waitForWorkbench(s.page);
+    frame = await openChat(s.page);
+    await messages(frame).nth(texts.length - 1).waitFor({ state: 'visible', timeout: WAIT });
+    const after = await messages(frame).allInnerTexts();
+    assert.equal(after.length, texts.length);
+    assert.ok(after.some((t) => t.includes('A question to remember')));
+    assert.ok(after.some((t) => t.includes('Remember me after the reload.')));
+  });
+
+  it('the key is in no settings file and nowhere in the browser-side state', async () => {
+    const s = await session();
+    const h = await import(path.join(ROOT, 'scripts', 'code-server-harness.mjs'));
+    const storage: Array<[string, string]> = await h.dumpBrowserStorage(s.page);
+    const own = storage.filter(([where]) => /vscode-web-state-db-[^/]+\/ItemTable\/gmi-cloud\.gmi-vscode$/.test(where));
+    assert.ok(own.length >= 2, "the extension's global and workspace state are in the dump");
+    assert.deepEqual(storage.filter(([, text]) => text.includes(UI_KEY)).map(([where]) => where), []);
+    const settings = fs.readFileSync(path.join(s.userDataDir, 'User', 'settings.json'), 'utf8');
+    assert.match(settings, /gmi\.baseUrl/);
+    assert.ok(!settings.includes(UI_KEY));
+  });
+});
