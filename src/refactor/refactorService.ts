@@ -8,6 +8,7 @@ import { loadCodeBlocks, loadGmi } from '../lazy';
 import type { Log } from '../log';
 import type { ModelService } from '../models/modelService';
 import { trackRange } from './rangeTracking';
+import { matchTrailingLineBreak } from './replacement';
 
 const SCHEME = 'gmi-proposal';
 
@@ -169,8 +170,9 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
 
   /** Shows original vs proposed in the diff editor and offers Apply / Discard. */
   async propose(doc: vscode.TextDocument, range: vscode.Range, replacement: string): Promise<void> {
-    this.clear();
+    await this.clear();
     const original = doc.getText(range);
+    replacement = matchTrailingLineBreak(original, replacement);
     const start = doc.offsetAt(range.start);
     const end = doc.offsetAt(range.end);
     const full = doc.getText();
