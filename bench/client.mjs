@@ -1,0 +1,34 @@
+// Part 2, client overhead: runs bench/client.ts (TypeScript sources, through tsx) in its own
+// process and reads its RESULT line.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { benchDir, fmtMs, log, printTable, root, round } from './lib.mjs';
+
+export async function runClient() {
+  log('client', 'fake GMI in its own process; 20,000 deltas per reply; 2 warm-up + 7 measured runs per way and format');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(benchDir, 'client.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (c) => (out += c));
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+  if (code !== 0 || !line) throw new Error(`bench/client.ts exited with ${code}`);
+  const byApi = JSON.parse(line.slice(7));
+  const targets = {};
+  for (const [api, r] of Object.entries(byApi)) {
+    r.wallRatio = round(r.wallRatio, 3);
+    r.cpuRatio = round(r.cpuRatio, 3);
+    targets[`${api}WallRatio`] = { value: r.wallRatio, target: '<= 1.15', met: r.wallRatio <= 1.15 };
+  }
+  return { byApi, targets };
+}
+
+export function printClient(r) {
+  console.log('\n### Client overhead: 20,000 streamed deltas, request → last event (median of 7)\n');
+  printTable(
+    ['format', 'GmiClient wall', 'bare loop wall', 'ratio (wall)', 'GmiClient CPU', 'bare loop CPU', 'ratio (CPU)'],
+    Object.entries(r.byApi).map(([api, x]) => [api, fmtMs(x.client.wallMs), fmtMs(x.bare.wallMs), x.wallRatio, fmtMs(x.client.cpuMs), fmtMs(x.bare.cpuMs), x.cpuRatio]),
+  );
+  console.log('');
+  for (const [k, v] of Object.entries(r.targets)) console.log(`${v.met ? 'met    ' : 'NOT MET'} ${k}: ${v.value} (target ${v.target})`);
+}
