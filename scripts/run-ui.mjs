@@ -17,7 +17,7 @@ const argv = process.argv.slice(2);
 const started = Date.now();
 
 if (!argv.includes('--no-package')) execFileSync('npm', ['run', 'package', '--silent'], { cwd: root, stdio: 'inherit' });
-const vsix = join(root, 'gmi-vscode.vsix');
+const vsix = process.env.GMI_UI_VSIX || join(root, 'gmi-vscode.vsix');
 if (!existsSync(vsix)) {
   console.error('[run-ui] gmi-vscode.vsix is missing: run `npm run package`');
   process.exit(1);

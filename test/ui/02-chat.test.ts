@@ -19,7 +19,8 @@ const PROSE =
   'Streaming replies arrive a few characters at a time and the chat shows them as they come in, so the user can read along while the model is still writing the rest of its answer.';
 
 describe('UI: sidebar chat', () => {
-  before(async () => ensureKey(await session()));
+  // The key is set on first use (01-first-use), or here when that file is not part of the run.
+  beforeEach(async () => ensureKey(await session()));
 
   it('a question typed in the sidebar streams in, then shows the model and token count', async () => {
     const s = await session();

@@ -6,6 +6,7 @@ import {
   docScreenshot,
   editorText,
   ensureKey,
+  focusEditor,
   messages,
   notification,
   openChat,
@@ -27,7 +28,8 @@ function lastUserText(body: unknown): string {
 }
 
 describe('UI: editor commands', () => {
-  before(async () => ensureKey(await session()));
+  // The key is set on first use (01-first-use), or here when that file is not part of the run.
+  beforeEach(async () => ensureKey(await session()));
 
   it('"Ask GMI" from the palette sends the question with the selection', async () => {
     const s = await session();
@@ -35,7 +37,7 @@ describe('UI: editor commands', () => {
     await selectLines(s.page, 2, 8);
     const frame = await openChat(s.page);
     const before = await messages(frame, 'assistant').count();
-    await openFile(s.page, 'sample.ts'); // focus back in the editor; the selection stays
+    await focusEditor(s.page); // back from the chat view; the selection stays
     s.fake.enqueue({ text: 'It returns the sum of the prices.' });
     const sent = s.fake.requests.length;
 

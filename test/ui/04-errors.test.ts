@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { ask, ensureKey, messages, openChat, session, waitForState, WAIT } from './harness';
 
 describe('UI: errors', () => {
-  before(async () => ensureKey(await session()));
+  // The key is set on first use (01-first-use), or here when that file is not part of the run.
+  beforeEach(async () => ensureKey(await session()));
 
   it('a 401 from the server shows an error with a Set API Key action', async () => {
     const s = await session();

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { ask, ensureKey, messages, openChat, ROOT, session, UI_KEY, waitForState, waitForWorkbench, WAIT } from './harness';
 
 describe('UI: reload', () => {
-  before(async () => ensureKey(await session()));
+  // The key is set on first use (01-first-use), or here when that file is not part of the run.
+  beforeEach(async () => ensureKey(await session()));
 
   it('after a page reload the conversation is still there', async () => {
     const s = await session();

@@ -98,21 +98,26 @@ export async function waitForWorkbench(page: Page): Promise<void> {
   await page.locator('.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
 }
 
+/** Saves a screenshot, the workbench/extension logs and the fake server's requests for a failure. */
+export async function saveFailureArtifacts(title: string): Promise<void> {
+  const s = await current?.catch(() => undefined);
+  if (!s) return;
+  const name = title.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 100);
+  const dir = path.join(ARTIFACTS, name);
+  fs.mkdirSync(dir, { recursive: true });
+  await s.page.screenshot({ path: path.join(dir, 'screenshot.png') }).catch(() => undefined);
+  const h = (await import(path.join(ROOT, 'scripts', 'code-server-harness.mjs'))) as Harness;
+  h.collectLogs(s.userDataDir, dir);
+  fs.writeFileSync(path.join(dir, 'code-server.log'), s.codeServerOutput());
+  fs.writeFileSync(path.join(dir, 'fake-gmi-requests.json'), JSON.stringify(s.fake.requests, null, 2));
+  console.log(`      (screenshot and logs in ${path.relative(ROOT, dir)}/)`);
+}
+
 /** Root hooks (mocha `--require`): artifacts on failure, everything closed at the end. */
 export const mochaHooks = {
   async afterEach(this: Mocha.Context) {
     const test = this.currentTest;
-    if (!test || test.state !== 'failed' || !current) return;
-    const s = await current.catch(() => undefined);
-    if (!s) return;
-    const name = test.fullTitle().replace(/[^A-Za-z0-9]+/g, '-').slice(0, 100);
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await s.page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) }).catch(() => undefined);
-    const h = (await import(path.join(ROOT, 'scripts', 'code-server-harness.mjs'))) as Harness;
-    h.collectLogs(s.userDataDir, path.join(ARTIFACTS, name));
-    fs.writeFileSync(path.join(ARTIFACTS, name, 'code-server.log'), s.codeServerOutput());
-    fs.writeFileSync(path.join(ARTIFACTS, name, 'fake-gmi-requests.json'), JSON.stringify(s.fake.requests, null, 2));
-    console.log(`      (screenshot and logs in ${path.relative(ROOT, ARTIFACTS)}/${name}*)`);
+    if (test?.state === 'failed') await saveFailureArtifacts(test.fullTitle());
   },
   async afterAll() {
     if (!current) return;
@@ -131,16 +136,43 @@ export async function docScreenshot(page: Page, name: string): Promise<void> {
 
 // ---------- the workbench ----------
 
-/** Runs a command from the palette (F1) by its title, as a user would. */
+/**
+ * Runs a command from the palette (F1) by its title, as a user would. Right after start-up the
+ * extension's contributions may not be registered yet and an open palette does not refresh, so it
+ * reopens the palette until the command is listed.
+ */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: WAIT });
-  await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-widget .monaco-list-row.focused');
-  await row.filter({ hasText: title }).first().waitFor({ state: 'visible', timeout: WAIT });
+  const row = page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: title }).first();
+  const deadline = Date.now() + WAIT;
+  for (;;) {
+    await closeQuickInput(page);
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: WAIT });
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ state: 'visible', timeout: 3000 });
+      break;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+  }
   await page.keyboard.press('Enter');
+}
+
+/** Closes the palette/input box if one is open (Escape in an editor would drop its selection). */
+export async function closeQuickInput(page: Page): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  if (await widget.isVisible()) {
+    await page.keyboard.press('Escape');
+    await widget.waitFor({ state: 'hidden', timeout: WAIT });
+  }
+}
+
+/** Moves the keyboard focus to the editor (its selection kept), e.g. back from the chat view. */
+export async function focusEditor(page: Page): Promise<void> {
+  await closeQuickInput(page);
+  await page.keyboard.press('Control+1');
 }
 
 /** The input box a command opened (showInputBox): type the answer and press Enter. */
@@ -201,7 +233,7 @@ export async function sendPrompt(frame: FrameLocator, text: string): Promise<voi
 
 /** Opens a workspace file with Quick Open. */
 export async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Escape');
+  await closeQuickInput(page);
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: WAIT });
@@ -247,9 +279,14 @@ export function slowPlan(text: string, extra: ReplyPlan = {}): ReplyPlan {
 /** The key is set once per session through the palette (the first-use test checks the welcome first). */
 export async function ensureKey(s: Session): Promise<void> {
   if (s.keySet) return;
-  await runCommand(s.page, 'GMI: Set API Key');
-  await answerInputBox(s.page, UI_KEY);
-  await notification(s.page, 'GMI API key saved').waitFor({ state: 'visible', timeout: WAIT });
+  try {
+    await runCommand(s.page, 'GMI: Set API Key');
+    await answerInputBox(s.page, UI_KEY);
+    await notification(s.page, 'GMI API key saved').waitFor({ state: 'visible', timeout: WAIT });
+  } catch (err) {
+    await saveFailureArtifacts('setting-the-key');
+    throw err;
+  }
   s.keySet = true;
 }
 
