@@ -11,6 +11,7 @@
 // Code-block indices are global over the message: the count of frozen blocks seeds each render.
 import type MarkdownIt from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
+import { htmlFragment } from './dom';
 import { newRenderEnv, sharedMarkdown } from './markdown';
 
 export interface StreamingMarkdownOptions {
@@ -176,10 +177,7 @@ export class StreamingMarkdown {
     this.container.replaceChildren(fragment);
   }
 
-  /** Parses HTML in an inert <template> (nothing in it loads or runs while parsing). */
   private fragment(html: string): DocumentFragment {
-    const template = this.container.ownerDocument.createElement('template');
-    template.innerHTML = html;
-    return template.content;
+    return htmlFragment(this.container.ownerDocument, html);
   }
 }

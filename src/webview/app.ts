@@ -1,0 +1,614 @@
+// The chat view: a view of the host's state. It renders what the host sends (every message checked
+// with parseHostMessage) and sends back only well-formed WebviewToHost messages. It never navigates,
+// never loads remote content, and never names code or commands: code actions carry (id, block).
+import {
+  MAX_LINK_CHARS,
+  MAX_PROMPT_CHARS,
+  parseHostMessage,
+  type ChatStateView,
+  type ErrorActionId,
+  type HostToWebview,
+  type MessageView,
+  type WebviewToHost,
+} from '../protocol/messages';
+import { h, htmlFragment, icon } from './dom';
+import { renderMarkdown } from './markdown';
+import { StreamingMarkdown } from './streamingMarkdown';
+
+export interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+export interface ChatAppOptions {
+  /** Defer a render to the next frame (tests pass their own). */
+  schedule?: (callback: () => void) => void;
+  /** Run background work later (tests pass their own). */
+  defer?: (callback: () => void) => void;
+  /** Milliseconds the draft waits before it is saved and sent to the host. */
+  draftDelayMs?: number;
+  /** Characters of the newest messages rendered at once when a conversation opens. */
+  eagerChars?: number;
+}
+
+interface Entry {
+  view: MessageView;
+  el: HTMLElement;
+  body: HTMLElement;
+  /** Text the body shows when it was rendered in one go (finished messages). */
+  renderedText?: string;
+  /** Present while (or after) the message streamed in. */
+  renderer?: StreamingMarkdown;
+  thinkingText?: Text;
+  /** Rendering was left for later (old messages of a long conversation). */
+  pending?: boolean;
+}
+
+const ACTION_LABELS: Record<ErrorActionId, { label: string; icon: string }> = {
+  setApiKey: { label: 'Set API Key', icon: 'key' },
+  selectModel: { label: 'Select Model', icon: 'hubot' },
+  retry: { label: 'Retry', icon: 'refresh' },
+  openSettings: { label: 'Open Settings', icon: 'gear' },
+  openLog: { label: 'Show Log', icon: 'output' },
+};
+
+const STATE_LABELS: Partial<Record<string, string>> = {
+  stopped: 'Stopped',
+  interrupted: 'Interrupted',
+  error: 'Failed',
+};
+
+/** Characters of the newest messages rendered at once when a conversation opens; older ones follow. */
+const EAGER_CHARS = 80_000;
+/** Time slice for background rendering of older messages. */
+const SLICE_MS = 8;
+/** How close to the bottom (px) counts as "at the bottom" for auto-scroll. */
+const BOTTOM_SLACK = 40;
+
+const numberFormat = new Intl.NumberFormat('en-US');
+
+/** "anthropic/claude-sonnet-4.5 · 1,234 in · 56 out" */
+export function formatMeta(view: MessageView): string {
+  const parts: string[] = [];
+  if (view.model) parts.push(view.model);
+  if (view.usage?.inputTokens !== undefined) parts.push(`${numberFormat.format(view.usage.inputTokens)} in`);
+  if (view.usage?.outputTokens !== undefined) parts.push(`${numberFormat.format(view.usage.outputTokens)} out`);
+  return parts.join(' · ');
+}
+
+export class ChatApp {
+  private readonly doc: Document;
+  private readonly entries = new Map<string, Entry>();
+  private readonly schedule?: (callback: () => void) => void;
+  private readonly defer: (callback: () => void) => void;
+  private readonly draftDelayMs: number;
+  private readonly eagerChars: number;
+
+  readonly modelButton: HTMLButtonElement;
+  readonly modelName: HTMLSpanElement;
+  readonly newChatButton: HTMLButtonElement;
+  readonly list: HTMLElement;
+  readonly welcome: HTMLElement;
+  readonly empty: HTMLElement;
+  readonly messagesEl: HTMLElement;
+  readonly prompt: HTMLTextAreaElement;
+  readonly sendButton: HTMLButtonElement;
+  readonly stopButton: HTMLButtonElement;
+
+  private busy = false;
+  private hasApiKey = true;
+  private stickToBottom = true;
+  private scrollQueued = false;
+  private draftTimer: number | undefined;
+  private pendingQueue: Entry[] = [];
+  private pendingScheduled = false;
+  /** Bumped on every full state so stale background work stops. */
+  private generation = 0;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly api: VsCodeApi,
+    private readonly win: Window,
+    options: ChatAppOptions = {},
+  ) {
+    this.doc = root.ownerDocument;
+    this.schedule = options.schedule;
+    this.defer = options.defer ?? ((cb) => win.setTimeout(cb, 0));
+    this.draftDelayMs = options.draftDelayMs ?? 300;
+    this.eagerChars = options.eagerChars ?? EAGER_CHARS;
+    const doc = this.doc;
+
+    this.modelName = h(doc, 'span', { class: 'model-name' }, '');
+    this.modelButton = h(
+      doc,
+      'button',
+      { type: 'button', class: 'model-picker', 'data-testid': 'model', title: 'Select Model', 'aria-label': 'Model: none. Select Model' },
+      icon(doc, 'hubot'),
+      this.modelName,
+      icon(doc, 'chevron-down'),
+    );
+    this.newChatButton = h(
+      doc,
+      'button',
+      { type: 'button', class: 'icon-button', 'data-testid': 'new-chat', title: 'New Chat', 'aria-label': 'New Chat' },
+      icon(doc, 'add'),
+    );
+    const toolbar = h(doc, 'header', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Chat' },
+      this.modelButton, h(doc, 'span', { class: 'spacer' }), this.newChatButton);
+
+    this.welcome = h(
+      doc,
+      'section',
+      { class: 'welcome', 'data-testid': 'welcome', hidden: true, 'aria-label': 'Welcome' },
+      h(doc, 'div', { class: 'welcome-icon' }, icon(doc, 'sparkle')),
+      h(doc, 'h2', {}, 'Welcome to GMI Chat'),
+      h(doc, 'p', {}, 'Chat with GMI Cloud models right here. To start, store your GMI API key; it is kept in VS Code\u2019s secret storage.'),
+      h(doc, 'button', { type: 'button', class: 'primary-button', 'data-testid': 'set-api-key' }, icon(doc, 'key'), 'Set API Key'),
+    );
+    this.empty = h(
+      doc,
+      'section',
+      { class: 'empty', 'data-testid': 'empty', hidden: true },
+      h(doc, 'div', { class: 'welcome-icon' }, icon(doc, 'sparkle')),
+      h(doc, 'p', {}, 'Ask GMI about your code. Select code in the editor and use “Explain” or “Refactor” from the GMI menu.'),
+    );
+    this.messagesEl = h(doc, 'div', { class: 'messages' });
+    this.list = h(doc, 'main', { class: 'conversation', 'aria-label': 'Conversation' }, this.welcome, this.empty, this.messagesEl);
+
+    this.prompt = h(doc, 'textarea', {
+      class: 'prompt',
+      'data-testid': 'prompt',
+      rows: '1',
+      placeholder: 'Ask GMI… (Enter to send, Shift+Enter for a new line)',
+      'aria-label': 'Ask GMI. Enter sends, Shift+Enter makes a new line.',
+    });
+    this.sendButton = h(
+      doc,
+      'button',
+      { type: 'button', class: 'send-button', 'data-testid': 'send', title: 'Send (Enter)', 'aria-label': 'Send' },
+      icon(doc, 'send'),
+    );
+    this.stopButton = h(
+      doc,
+      'button',
+      { type: 'button', class: 'stop-button', 'data-testid': 'stop', title: 'Stop', 'aria-label': 'Stop', hidden: true },
+      icon(doc, 'debug-stop'),
+    );
+    const composer = h(doc, 'footer', { class: 'composer' },
+      h(doc, 'div', { class: 'input-box' }, this.prompt, h(doc, 'div', { class: 'input-actions' }, this.stopButton, this.sendButton)));
+
+    root.replaceChildren(toolbar, this.list, composer);
+    this.wireEvents();
+    this.restoreDraft();
+    this.renderChrome();
+  }
+
+  /** Starts listening to the host and tells it the view is ready. */
+  start(): void {
+    this.win.addEventListener('message', (event: MessageEvent) => this.receive(event.data));
+    this.post({ type: 'ready' });
+  }
+
+  /** Handles one raw message from the host; malformed ones are ignored. */
+  receive(raw: unknown): void {
+    const message = parseHostMessage(raw);
+    if (!message) return;
+    this.handle(message);
+  }
+
+  private handle(message: HostToWebview): void {
+    switch (message.type) {
+      case 'state':
+        this.setState(message.state);
+        break;
+      case 'messageAdded':
+        this.upsert(message.message, true);
+        this.renderChrome();
+        break;
+      case 'messageUpdated':
+        this.upsert(message.message, false);
+        this.renderChrome();
+        break;
+      case 'append':
+        this.append(message.id, message.text, message.thinking);
+        break;
+      case 'busy':
+        this.busy = message.busy;
+        this.renderChrome();
+        break;
+      case 'setPrompt':
+        this.prompt.value = message.text;
+        this.prompt.setSelectionRange(message.text.length, message.text.length);
+        this.saveDraftNow();
+        break;
+      case 'focusPrompt':
+        this.prompt.focus();
+        break;
+    }
+  }
+
+  private post(message: WebviewToHost): void {
+    this.api.postMessage(message);
+  }
+
+  // ---- state and messages ----
+
+  private setState(state: ChatStateView): void {
+    this.generation++;
+    this.pendingQueue = [];
+    this.entries.clear();
+    this.messagesEl.replaceChildren();
+    this.busy = state.busy;
+    this.hasApiKey = state.hasApiKey;
+    this.setModel(state.model);
+    // Newest messages render now, older ones in background slices (newest first), so a long
+    // conversation opens at once scrolled to the bottom.
+    let budget = this.eagerChars;
+    const fragment = this.doc.createDocumentFragment();
+    const entries: Entry[] = [];
+    for (let i = state.messages.length - 1; i >= 0; i--) {
+      const view = state.messages[i];
+      const eager = budget > 0 || view.state === 'streaming';
+      budget -= view.text.length + (view.thinking?.length ?? 0);
+      const entry = this.createEntry(view, !eager);
+      entries.push(entry);
+      if (!eager) this.pendingQueue.push(entry);
+    }
+    for (let i = entries.length - 1; i >= 0; i--) fragment.append(entries[i].el);
+    this.messagesEl.append(fragment);
+    this.renderChrome();
+    this.stickToBottom = true;
+    this.scrollToBottomNow();
+    this.schedulePending();
+  }
+
+  private setModel(model: string): void {
+    this.modelName.textContent = model || 'Select model';
+    this.modelButton.setAttribute('aria-label', `Model: ${model || 'none'}. Select Model`);
+    this.modelButton.title = `Model: ${model || 'none'} — click to change`;
+  }
+
+  private upsert(view: MessageView, added: boolean): void {
+    const existing = this.entries.get(view.id);
+    if (existing) {
+      this.updateEntry(existing, view);
+    } else {
+      const entry = this.createEntry(view, false);
+      this.messagesEl.append(entry.el);
+    }
+    if (added && view.role === 'user') this.stickToBottom = true;
+    this.queueScroll();
+  }
+
+  private append(id: string, text?: string, thinking?: string): void {
+    const entry = this.entries.get(id);
+    if (!entry || entry.view.role !== 'assistant') return;
+    if (entry.pending) this.renderPending(entry);
+    if (thinking) {
+      entry.view.thinking = (entry.view.thinking ?? '') + thinking;
+      this.ensureThinking(entry).appendData(thinking);
+    }
+    if (text) {
+      this.streamer(entry).append(text);
+      entry.view.text += text;
+    }
+    this.queueScroll();
+  }
+
+  private createEntry(view: MessageView, pending: boolean): Entry {
+    const doc = this.doc;
+    const el = h(doc, 'article', {
+      class: `message message-${view.role}`,
+      'data-testid': 'message',
+      'data-role': view.role,
+      'data-id': view.id,
+    });
+    const label =
+      view.role === 'user'
+        ? h(doc, 'div', { class: 'message-author' }, icon(doc, 'account'), 'You')
+        : view.role === 'assistant'
+          ? h(doc, 'div', { class: 'message-author' }, icon(doc, 'sparkle'), 'GMI')
+          : h(doc, 'div', { class: 'message-author' }, icon(doc, 'error'), 'Error');
+    const body = h(doc, 'div', { class: view.role === 'error' ? 'message-body error-text' : 'message-body markdown' });
+    el.append(label, body);
+    const entry: Entry = { view: { ...view, text: '' }, el, body, pending };
+    this.entries.set(view.id, entry);
+    if (pending) {
+      el.classList.add('pending');
+      entry.view = { ...view };
+    } else {
+      this.updateEntry(entry, view);
+    }
+    return entry;
+  }
+
+  /** Brings an entry's DOM in line with `view`, touching only what changed. */
+  private updateEntry(entry: Entry, view: MessageView): void {
+    if (entry.pending) {
+      entry.view = { ...view };
+      this.renderPending(entry);
+      return;
+    }
+    const { el, body } = entry;
+    const doc = this.doc;
+
+    if (view.role === 'assistant') el.setAttribute('data-state', view.state ?? 'done');
+    else el.removeAttribute('data-state');
+
+    // notice
+    let notice = el.querySelector<HTMLElement>(':scope > [data-testid="notice"]');
+    if (view.notice) {
+      if (!notice) {
+        notice = h(doc, 'div', { class: 'notice', 'data-testid': 'notice', role: 'note' });
+        el.insertBefore(notice, el.children[1] ?? null);
+      }
+      if (notice.textContent !== view.notice) notice.replaceChildren(icon(doc, 'info'), doc.createTextNode(view.notice));
+    } else notice?.remove();
+
+    // thinking (assistant only; plain text, collapsed)
+    if (view.role === 'assistant' && view.thinking) {
+      const text = this.ensureThinking(entry);
+      if (text.data !== view.thinking) text.data = view.thinking;
+    } else {
+      el.querySelector(':scope > [data-testid="thinking"]')?.remove();
+      entry.thinkingText = undefined;
+    }
+
+    // body
+    if (view.role === 'error') {
+      if (body.textContent !== view.text) body.textContent = view.text;
+    } else if (view.role === 'assistant' && (view.state === 'streaming' || entry.renderer)) {
+      const renderer = this.streamer(entry);
+      renderer.setText(view.text);
+      if (view.state !== 'streaming') renderer.flush();
+    } else if (entry.renderedText !== view.text) {
+      body.replaceChildren(htmlFragment(doc, renderMarkdown(view.text, view.role === 'assistant')));
+      entry.renderedText = view.text;
+    }
+    if (view.role === 'assistant') {
+      body.setAttribute('aria-live', 'polite');
+      body.setAttribute('aria-busy', view.state === 'streaming' ? 'true' : 'false');
+    }
+
+    // footer: meta, state, retry (assistant); actions (error)
+    el.querySelector(':scope > .message-footer')?.remove();
+    if (view.role === 'assistant' && view.state !== 'streaming') {
+      const footer = h(doc, 'div', { class: 'message-footer' });
+      const meta = formatMeta(view);
+      if (meta) footer.append(h(doc, 'span', { class: 'meta', 'data-testid': 'meta' }, meta));
+      const stateLabel = STATE_LABELS[view.state ?? 'done'];
+      if (stateLabel) footer.append(h(doc, 'span', { class: `state-label state-${view.state}` }, stateLabel));
+      if (view.state === 'interrupted' || view.state === 'error' || view.state === 'stopped') {
+        footer.append(
+          h(doc, 'button', { type: 'button', class: 'link-button', 'data-testid': 'retry', title: 'Retry this request', 'aria-label': 'Retry' },
+            icon(doc, 'refresh'), 'Retry'),
+        );
+      }
+      if (footer.childNodes.length) el.append(footer);
+    } else if (view.role === 'error' && view.actions?.length) {
+      const footer = h(doc, 'div', { class: 'message-footer error-actions' });
+      for (const action of view.actions) {
+        const a = ACTION_LABELS[action];
+        footer.append(
+          h(doc, 'button', { type: 'button', class: 'secondary-button', 'data-testid': 'error-action', 'data-action': action },
+            icon(doc, a.icon), a.label),
+        );
+      }
+      el.append(footer);
+    }
+    entry.view = { ...view };
+  }
+
+  private streamer(entry: Entry): StreamingMarkdown {
+    if (!entry.renderer) {
+      // Seeded with what the message shows so far, so later deltas extend it.
+      entry.body.replaceChildren();
+      entry.renderedText = undefined;
+      entry.renderer = new StreamingMarkdown(entry.body, {
+        schedule: this.schedule,
+        onRender: () => this.queueScroll(),
+      });
+      entry.renderer.setText(entry.view.text);
+    }
+    return entry.renderer;
+  }
+
+  private ensureThinking(entry: Entry): Text {
+    if (entry.thinkingText) return entry.thinkingText;
+    const doc = this.doc;
+    const text = doc.createTextNode('');
+    const details = h(
+      doc,
+      'details',
+      { class: 'thinking', 'data-testid': 'thinking' },
+      h(doc, 'summary', {}, icon(doc, 'lightbulb'), 'Thinking'),
+      h(doc, 'div', { class: 'thinking-body' }, text),
+    );
+    entry.el.insertBefore(details, entry.body);
+    entry.thinkingText = text;
+    return text;
+  }
+
+  private renderPending(entry: Entry): void {
+    if (!entry.pending) return;
+    entry.pending = false;
+    entry.el.classList.remove('pending');
+    const view = entry.view;
+    entry.view = { ...view, text: '' };
+    this.updateEntry(entry, view);
+  }
+
+  private schedulePending(): void {
+    if (this.pendingScheduled || this.pendingQueue.length === 0) return;
+    this.pendingScheduled = true;
+    const generation = this.generation;
+    this.defer(() => {
+      this.pendingScheduled = false;
+      if (generation !== this.generation) return;
+      const start = performance.now();
+      while (this.pendingQueue.length && performance.now() - start < SLICE_MS) {
+        this.renderPending(this.pendingQueue.shift()!);
+      }
+      if (this.stickToBottom) this.scrollToBottomNow();
+      this.schedulePending();
+    });
+  }
+
+  /** Renders every message that was left for later (tests; also before printing/searching). */
+  renderAllPending(): void {
+    while (this.pendingQueue.length) this.renderPending(this.pendingQueue.shift()!);
+  }
+
+  // ---- chrome: welcome, busy, buttons ----
+
+  private renderChrome(): void {
+    this.welcome.hidden = this.hasApiKey;
+    this.empty.hidden = !this.hasApiKey || this.entries.size > 0;
+    this.sendButton.hidden = this.busy;
+    this.sendButton.disabled = this.busy;
+    this.stopButton.hidden = !this.busy;
+    this.root.classList.toggle('busy', this.busy);
+  }
+
+  // ---- scrolling ----
+
+  private atBottom(): boolean {
+    const l = this.list;
+    return l.scrollHeight - l.scrollTop - l.clientHeight <= BOTTOM_SLACK;
+  }
+
+  private queueScroll(): void {
+    if (!this.stickToBottom || this.scrollQueued) return;
+    this.scrollQueued = true;
+    const run = () => {
+      this.scrollQueued = false;
+      if (this.stickToBottom) this.scrollToBottomNow();
+    };
+    if (this.schedule) this.schedule(run);
+    else if (typeof this.win.requestAnimationFrame === 'function') this.win.requestAnimationFrame(run);
+    else this.win.setTimeout(run, 16);
+  }
+
+  private scrollToBottomNow(): void {
+    this.list.scrollTop = this.list.scrollHeight;
+  }
+
+  // ---- input ----
+
+  private submit(): void {
+    if (this.busy) return; // the policy is "stop first"
+    const text = this.prompt.value;
+    if (text.trim() === '' || text.length > MAX_PROMPT_CHARS) return;
+    this.post({ type: 'send', text });
+    this.prompt.value = '';
+    this.saveDraftNow();
+    this.stickToBottom = true;
+  }
+
+  private restoreDraft(): void {
+    const state = this.api.getState();
+    const draft = typeof state === 'object' && state !== null ? (state as { draft?: unknown }).draft : undefined;
+    if (typeof draft === 'string') this.prompt.value = draft;
+  }
+
+  private scheduleDraftSave(): void {
+    if (this.draftTimer !== undefined) this.win.clearTimeout(this.draftTimer);
+    this.draftTimer = this.win.setTimeout(() => this.saveDraftNow(), this.draftDelayMs);
+  }
+
+  private saveDraftNow(): void {
+    if (this.draftTimer !== undefined) this.win.clearTimeout(this.draftTimer);
+    this.draftTimer = undefined;
+    const text = this.prompt.value;
+    this.api.setState({ draft: text });
+    if (text.length <= MAX_PROMPT_CHARS) this.post({ type: 'promptDraft', text });
+  }
+
+  private wireEvents(): void {
+    this.prompt.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter' || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey) return;
+      // An IME composition uses Enter to accept a candidate; that must not send.
+      if (e.isComposing || e.keyCode === 229) return;
+      e.preventDefault();
+      this.submit();
+    });
+    this.prompt.addEventListener('input', () => this.scheduleDraftSave());
+    this.prompt.addEventListener('blur', () => {
+      if (this.draftTimer !== undefined) this.saveDraftNow();
+    });
+    this.win.addEventListener('pagehide', () => {
+      if (this.draftTimer !== undefined) this.saveDraftNow();
+    });
+    this.sendButton.addEventListener('click', () => {
+      this.submit();
+      this.prompt.focus();
+    });
+    this.stopButton.addEventListener('click', () => this.post({ type: 'stop' }));
+    this.newChatButton.addEventListener('click', () => this.post({ type: 'newChat' }));
+    this.modelButton.addEventListener('click', () => this.post({ type: 'action', action: 'selectModel' }));
+    this.list.addEventListener('scroll', () => {
+      this.stickToBottom = this.atBottom();
+    }, { passive: true });
+    this.list.addEventListener('click', (e) => this.onListClick(e));
+    // Middle-click and friends must not navigate either.
+    this.list.addEventListener('auxclick', (e) => {
+      if ((e.target as Element | null)?.closest?.('a')) e.preventDefault();
+    });
+  }
+
+  private onListClick(e: MouseEvent): void {
+    const target = e.target as Element | null;
+    if (!target?.closest) return;
+    const link = target.closest('a');
+    if (link && this.list.contains(link)) {
+      e.preventDefault();
+      const href = link.getAttribute('href');
+      if (href && href.length <= MAX_LINK_CHARS) this.post({ type: 'openLink', href });
+      return;
+    }
+    const button = target.closest('button');
+    if (!button || !this.list.contains(button)) return;
+    const testid = button.getAttribute('data-testid');
+    const messageEl = button.closest<HTMLElement>('[data-testid="message"]');
+    const id = messageEl?.getAttribute('data-id') ?? '';
+    switch (testid) {
+      case 'copy':
+      case 'insert':
+      case 'apply': {
+        const block = Number(button.getAttribute('data-block'));
+        if (!id || !Number.isInteger(block) || block < 0) return;
+        const type = testid === 'copy' ? 'copyCode' : testid === 'insert' ? 'insertCode' : 'applyCode';
+        this.post({ type, id, block });
+        if (testid === 'copy') this.flashCopied(button);
+        return;
+      }
+      case 'retry':
+        if (id) this.post({ type: 'retry', id });
+        return;
+      case 'error-action': {
+        const action = button.getAttribute('data-action') as ErrorActionId | null;
+        if (!action || !(action in ACTION_LABELS)) return;
+        const replyTo = id ? this.entries.get(id)?.view.replyTo : undefined;
+        // Retry from an error names the reply it belongs to when the host told us which.
+        if (action === 'retry' && replyTo) this.post({ type: 'retry', id: replyTo });
+        else this.post({ type: 'action', action });
+        return;
+      }
+      case 'set-api-key':
+        this.post({ type: 'action', action: 'setApiKey' });
+        return;
+    }
+  }
+
+  private flashCopied(button: HTMLElement): void {
+    const glyph = button.querySelector('.codicon');
+    if (!glyph) return;
+    glyph.classList.replace('codicon-copy', 'codicon-check');
+    button.classList.add('copied');
+    this.win.setTimeout(() => {
+      glyph.classList.replace('codicon-check', 'codicon-copy');
+      button.classList.remove('copied');
+    }, 1200);
+  }
+}

@@ -1,0 +1,313 @@
+import assert from 'node:assert/strict';
+import { JSDOM } from 'jsdom';
+import { ChatApp } from '../../src/webview/app';
+import { renderMarkdown } from '../../src/webview/markdown';
+import { parseWebviewMessage, type ChatStateView, type MessageView } from '../../src/protocol/messages';
+import { CORPUS } from './helpers/webviewCorpus';
+
+function setup(savedState?: unknown, eagerChars?: number) {
+  const dom = new JSDOM('<!doctype html><html><body><div id="root"></div></body></html>');
+  const win = dom.window as unknown as Window;
+  const doc = dom.window.document;
+  const posted: unknown[] = [];
+  let state: unknown = savedState;
+  const api = {
+    postMessage: (m: unknown) => {
+      // Everything the view sends must be a well-formed WebviewToHost.
+      assert.ok(parseWebviewMessage(m), `malformed message posted: ${JSON.stringify(m)}`);
+      posted.push(m);
+    },
+    getState: () => state,
+    setState: (s: unknown) => {
+      state = s;
+    },
+  };
+  const frames: Array<() => void> = [];
+  const deferred: Array<() => void> = [];
+  const app = new ChatApp(doc.getElementById('root')!, api, win, {
+    schedule: (cb) => frames.push(cb),
+    defer: (cb) => deferred.push(cb),
+    draftDelayMs: 0,
+    eagerChars,
+  });
+  const frame = () => {
+    while (frames.length) frames.splice(0).forEach((cb) => cb());
+  };
+  const $ = (sel: string) => doc.querySelector<HTMLElement>(sel);
+  const $$ = (sel: string) => Array.from(doc.querySelectorAll<HTMLElement>(sel));
+  const send = (raw: unknown) => {
+    dom.window.dispatchEvent(new dom.window.MessageEvent('message', { data: raw }));
+  };
+  const types = () => posted.map((m) => (m as { type: string }).type);
+  return { dom, win, doc, app, api, posted, frame, deferred, $, $$, send, types, getSaved: () => state };
+}
+
+const state = (messages: MessageView[], extra: Partial<ChatStateView> = {}): ChatStateView => ({
+  messages,
+  hasApiKey: true,
+  model: 'anthropic/claude-sonnet-4.5',
+  busy: false,
+  ...extra,
+});
+
+/** One-shot render normalized through a DOM, as the view would show it. */
+function oneShot(doc: Document, text: string, codeActions = true): string {
+  const t = doc.createElement('template');
+  t.innerHTML = renderMarkdown(text, codeActions);
+  const d = doc.createElement('div');
+  d.append(t.content);
+  return d.innerHTML;
+}
+
+const tick = (win: Window) => new Promise((r) => win.setTimeout(r, 5));
+
+describe('webview chat app', () => {
+  it('posts ready on start and renders a full state with the fixed hooks', () => {
+    const t = setup();
+    t.app.start();
+    assert.deepEqual(t.posted, [{ type: 'ready' }]);
+    t.send({
+      type: 'state',
+      state: state([
+        { id: 'u1', role: 'user', text: 'Hello `code`' },
+        {
+          id: 'a1',
+          role: 'assistant',
+          text: 'Answer\n\n```js\nlet x = 1;\n```',
+          thinking: 'secret reasoning',
+          state: 'done',
+          model: 'anthropic/claude-sonnet-4.5',
+          usage: { inputTokens: 1234, outputTokens: 56 },
+          notice: 'selection was cut to fit the context',
+        },
+        { id: 'a2', role: 'assistant', text: 'partial', state: 'stopped', model: 'm' },
+        { id: 'e1', role: 'error', text: 'Bad key', actions: ['setApiKey', 'openLog'], replyTo: 'a2' },
+      ]),
+    });
+    const msgs = t.$$('[data-testid="message"]');
+    assert.deepEqual(msgs.map((m) => m.dataset.role), ['user', 'assistant', 'assistant', 'error']);
+    assert.deepEqual(msgs.map((m) => m.dataset.state), [undefined, 'done', 'stopped', undefined]);
+    assert.equal(msgs[1].dataset.id, 'a1');
+    assert.equal(msgs[1].querySelector('[data-testid="meta"]')!.textContent, 'anthropic/claude-sonnet-4.5 · 1,234 in · 56 out');
+    assert.equal(msgs[1].querySelector('[data-testid="notice"]')!.textContent, 'selection was cut to fit the context');
+    const thinking = msgs[1].querySelector('details[data-testid="thinking"]') as HTMLDetailsElement;
+    assert.ok(thinking && !thinking.open, 'thinking is a collapsed details');
+    assert.equal(thinking.querySelector('summary')!.textContent, 'Thinking');
+    assert.ok(!msgs[1].querySelector('.message-body')!.textContent!.includes('secret reasoning'), 'thinking not mixed into the answer');
+    assert.equal(msgs[1].querySelector('.message-body')!.innerHTML, oneShot(t.doc, 'Answer\n\n```js\nlet x = 1;\n```'));
+    assert.equal(msgs[1].querySelector('[data-testid="retry"]'), null, 'no retry on a done reply');
+    assert.ok(msgs[2].querySelector('[data-testid="retry"]'));
+    assert.equal(msgs[0].querySelectorAll('[data-testid="copy"]').length, 0, 'user messages have no code actions');
+    assert.equal(msgs[3].querySelector('.message-body')!.textContent, 'Bad key');
+    assert.deepEqual(
+      Array.from(msgs[3].querySelectorAll<HTMLElement>('[data-testid="error-action"]')).map((b) => b.dataset.action),
+      ['setApiKey', 'openLog'],
+    );
+    assert.equal(t.$('[data-testid="model"]')!.textContent, 'anthropic/claude-sonnet-4.5');
+    assert.ok(t.$('[data-testid="welcome"]')!.hidden);
+  });
+
+  it('ignores malformed host messages', () => {
+    const t = setup();
+    t.app.start();
+    t.send({ type: 'state', state: state([{ id: 'a1', role: 'assistant', text: 'hi', state: 'streaming' }]) });
+    t.frame();
+    const before = t.doc.body.innerHTML;
+    const bad: unknown[] = [
+      null,
+      'state',
+      42,
+      [],
+      {},
+      { type: 'nope' },
+      { type: 'state' },
+      { type: 'state', state: { messages: 'x', hasApiKey: true, model: 'm', busy: false } },
+      { type: 'state', state: { messages: [{ id: 'bad id!', role: 'user', text: 'x' }], hasApiKey: true, model: 'm', busy: false } },
+      { type: 'messageAdded', message: { id: 'x1', role: 'hacker', text: 'x' } },
+      { type: 'messageAdded', message: { id: 'x1', role: 'assistant', text: 5 } },
+      { type: 'messageUpdated', message: { id: 'a1', role: 'assistant', text: 'x', state: 'weird' } },
+      { type: 'messageUpdated', message: { id: 'a1', role: 'assistant', text: 'x', usage: { inputTokens: -1 } } },
+      { type: 'messageUpdated', message: { id: 'a1', role: 'error', text: 'x', actions: ['rm -rf'] } },
+      { type: 'append', id: '../a1', text: 'x' },
+      { type: 'append', id: 'a1', text: 7 },
+      { type: 'busy', busy: 'yes' },
+      { type: 'setPrompt', text: { toString: () => 'x' } },
+    ];
+    for (const raw of bad) t.send(raw);
+    t.frame();
+    assert.equal(t.doc.body.innerHTML, before);
+    assert.deepEqual(t.types(), ['ready']);
+    // An append for an unknown (well-formed) id is ignored too.
+    t.send({ type: 'append', id: 'unknown', text: 'x' });
+    t.frame();
+    assert.equal(t.doc.body.innerHTML, before);
+  });
+
+  it('streams a reply: deltas render incrementally and equal a one-shot render; final update adds meta', () => {
+    const t = setup();
+    t.app.start();
+    t.send({ type: 'state', state: state([]) });
+    assert.ok(!t.$('[data-testid="empty"]')!.hidden);
+    t.send({ type: 'busy', busy: true });
+    t.send({ type: 'messageAdded', message: { id: 'u1', role: 'user', text: 'q' } });
+    t.send({ type: 'messageAdded', message: { id: 'a1', role: 'assistant', text: '', state: 'streaming', model: 'm' } });
+    const el = t.$('[data-id="a1"]')!;
+    assert.equal(el.dataset.state, 'streaming');
+    assert.equal(el.querySelector('[data-testid="meta"]'), null, 'no meta while streaming');
+    const body = el.querySelector('.message-body')!;
+    assert.equal(body.getAttribute('aria-live'), 'polite');
+    const text = CORPUS.mixed + '\n\n' + CORPUS.code;
+    t.send({ type: 'append', id: 'a1', thinking: 'Let me ' });
+    t.send({ type: 'append', id: 'a1', thinking: 'think.' });
+    for (let i = 0; i < text.length; i += 13) {
+      t.send({ type: 'append', id: 'a1', text: text.slice(i, i + 13) });
+      if (i % 91 === 0) t.frame();
+    }
+    t.frame();
+    assert.equal(body.innerHTML, oneShot(t.doc, text));
+    assert.equal(el.querySelector('[data-testid="thinking"] .thinking-body')!.textContent, 'Let me think.');
+    t.send({
+      type: 'messageUpdated',
+      message: { id: 'a1', role: 'assistant', text, state: 'done', model: 'm', usage: { inputTokens: 10, outputTokens: 2000 }, thinking: 'Let me think.' },
+    });
+    t.send({ type: 'busy', busy: false });
+    assert.equal(el.dataset.state, 'done');
+    assert.equal(body.getAttribute('aria-busy'), 'false');
+    assert.equal(el.querySelector('[data-testid="meta"]')!.textContent, 'm · 10 in · 2,000 out');
+    assert.equal(body.innerHTML, oneShot(t.doc, text));
+    // A final text that differs (host correction) replaces the body.
+    t.send({ type: 'messageUpdated', message: { id: 'a1', role: 'assistant', text: 'short', state: 'interrupted' } });
+    assert.equal(body.innerHTML, oneShot(t.doc, 'short'));
+    assert.ok(el.querySelector('[data-testid="retry"]'));
+  });
+
+  it('Enter sends, Shift+Enter and IME composition do not, empty is not sent, busy means stop first', () => {
+    const t = setup();
+    t.app.start();
+    const prompt = t.$('[data-testid="prompt"]') as HTMLTextAreaElement;
+    const key = (init: KeyboardEventInit) => {
+      const e = new t.dom.window.KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true, ...init });
+      prompt.dispatchEvent(e);
+      return e;
+    };
+    prompt.value = '   ';
+    key({});
+    assert.ok(!t.types().includes('send'), 'blank prompt not sent');
+    prompt.value = 'line one';
+    const shift = key({ shiftKey: true });
+    assert.equal(shift.defaultPrevented, false, 'Shift+Enter inserts a newline');
+    key({ isComposing: true });
+    assert.ok(!t.types().includes('send'));
+    const enter = key({});
+    assert.ok(enter.defaultPrevented);
+    assert.deepEqual(t.posted.find((m) => (m as { type: string }).type === 'send'), { type: 'send', text: 'line one' });
+    assert.equal(prompt.value, '', 'prompt clears after send');
+
+    t.send({ type: 'busy', busy: true });
+    assert.ok(t.$('[data-testid="send"]')!.hidden);
+    assert.ok(!t.$('[data-testid="stop"]')!.hidden);
+    prompt.value = 'next';
+    key({});
+    assert.equal(t.types().filter((x) => x === 'send').length, 1, 'no send while busy');
+    assert.equal(prompt.value, 'next', 'draft kept while busy');
+    t.$('[data-testid="stop"]')!.click();
+    assert.equal(t.types().at(-1), 'stop');
+    t.send({ type: 'busy', busy: false });
+    assert.ok(t.$('[data-testid="stop"]')!.hidden);
+    t.$('[data-testid="send"]')!.click();
+    assert.deepEqual(t.posted.at(-2), { type: 'send', text: 'next' });
+  });
+
+  it('keeps the draft in webview state and posts promptDraft; restores it on reload', async () => {
+    const t = setup();
+    t.app.start();
+    const prompt = t.$('[data-testid="prompt"]') as HTMLTextAreaElement;
+    prompt.value = 'half a question';
+    prompt.dispatchEvent(new t.dom.window.Event('input', { bubbles: true }));
+    await tick(t.win);
+    assert.deepEqual(t.getSaved(), { draft: 'half a question' });
+    assert.deepEqual(t.posted.at(-1), { type: 'promptDraft', text: 'half a question' });
+
+    const again = setup({ draft: 'restored text' });
+    again.app.start();
+    assert.equal((again.$('[data-testid="prompt"]') as HTMLTextAreaElement).value, 'restored text');
+    again.send({ type: 'setPrompt', text: 'from host' });
+    assert.equal((again.$('[data-testid="prompt"]') as HTMLTextAreaElement).value, 'from host');
+  });
+
+  it('clicks: links never navigate, code buttons carry (id, block), retry, actions, model, new chat, set key', () => {
+    const t = setup();
+    t.app.start();
+    t.send({
+      type: 'state',
+      state: state(
+        [
+          { id: 'a1', role: 'assistant', text: 'See [docs](https://example.com/x).\n\n```py\nA\n```\n\n    indented\n\n```\nC\n```', state: 'done' },
+          { id: 'a2', role: 'assistant', text: 'cut', state: 'interrupted' },
+          { id: 'e1', role: 'error', text: 'oops', actions: ['selectModel', 'retry', 'openSettings'], replyTo: 'a2' },
+        ],
+        { hasApiKey: false },
+      ),
+    });
+    t.posted.length = 0;
+    const link = t.$('[data-id="a1"] a')!;
+    const ev = new t.dom.window.MouseEvent('click', { bubbles: true, cancelable: true });
+    link.dispatchEvent(ev);
+    assert.ok(ev.defaultPrevented, 'link click prevented');
+    assert.deepEqual(t.posted.at(-1), { type: 'openLink', href: 'https://example.com/x' });
+
+    const blocks = t.$$('[data-id="a1"] [data-testid="apply"]');
+    assert.equal(blocks.length, 3);
+    blocks[1].click();
+    assert.deepEqual(t.posted.at(-1), { type: 'applyCode', id: 'a1', block: 1 });
+    t.$$('[data-id="a1"] [data-testid="insert"]')[2].click();
+    assert.deepEqual(t.posted.at(-1), { type: 'insertCode', id: 'a1', block: 2 });
+    t.$$('[data-id="a1"] [data-testid="copy"]')[0].querySelector('span')!.click();
+    assert.deepEqual(t.posted.at(-1), { type: 'copyCode', id: 'a1', block: 0 });
+
+    t.$('[data-id="a2"] [data-testid="retry"]')!.click();
+    assert.deepEqual(t.posted.at(-1), { type: 'retry', id: 'a2' });
+    const actions = t.$$('[data-id="e1"] [data-testid="error-action"]');
+    actions[0].click();
+    assert.deepEqual(t.posted.at(-1), { type: 'action', action: 'selectModel' });
+    actions[1].click();
+    assert.deepEqual(t.posted.at(-1), { type: 'retry', id: 'a2' });
+    actions[2].click();
+    assert.deepEqual(t.posted.at(-1), { type: 'action', action: 'openSettings' });
+
+    assert.ok(!t.$('[data-testid="welcome"]')!.hidden, 'welcome shown without a key');
+    t.$('[data-testid="set-api-key"]')!.click();
+    assert.deepEqual(t.posted.at(-1), { type: 'action', action: 'setApiKey' });
+    t.$('[data-testid="model"]')!.click();
+    assert.deepEqual(t.posted.at(-1), { type: 'action', action: 'selectModel' });
+    t.$('[data-testid="new-chat"]')!.click();
+    assert.deepEqual(t.posted.at(-1), { type: 'newChat' });
+  });
+
+  it('opens a long conversation: newest messages at once, older ones in background slices, all equal one-shot', () => {
+    const t = setup(undefined, 4000);
+    t.app.start();
+    const messages: MessageView[] = [];
+    // Size only matters relative to the eager budget; timing belongs to the benchmark.
+    const reply = 'Some prose.\n\n```ts\nconst x = 1;\n```\n\n' + 'word '.repeat(100);
+    for (let i = 0; i < 60; i++) {
+      messages.push({ id: `u${i}`, role: 'user', text: `question ${i}` });
+      messages.push({ id: `a${i}`, role: 'assistant', text: `${i}\n\n${reply}`, state: 'done', model: 'm' });
+    }
+    t.send({ type: 'state', state: state(messages) });
+    const all = t.$$('[data-testid="message"]');
+    assert.equal(all.length, 120, 'every message element exists at once');
+    const pending = t.$$('.message.pending');
+    assert.ok(pending.length > 0 && pending.length < 120, 'older messages are left for later');
+    assert.ok(!t.$('[data-id="a59"]')!.classList.contains('pending'), 'the newest reply is rendered at once');
+    while (t.deferred.length) t.deferred.splice(0).forEach((cb) => cb());
+    assert.equal(t.$$('.message.pending').length, 0);
+    for (const i of [0, 30, 59]) {
+      assert.equal(t.$(`[data-id="a${i}"] .message-body`)!.innerHTML, oneShot(t.doc, `${i}\n\n${reply}`));
+      assert.equal(t.$(`[data-id="a${i}"] [data-testid="meta"]`)!.textContent, 'm');
+    }
+    // A new state drops the old background work.
+    t.send({ type: 'state', state: state([{ id: 'n1', role: 'user', text: 'new' }]) });
+    assert.equal(t.$$('[data-testid="message"]').length, 1);
+  });
+});
