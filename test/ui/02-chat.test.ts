@@ -30,19 +30,19 @@ describe('UI: sidebar chat', () => {
 
     // Read the reply while it streams: it must be seen at least twice, growing.
     const seen = await sample(
-      async () => (await reply.innerText()).length,
+      async () => (await reply.locator('.message-body').innerText()).length,
       async () => (await reply.getAttribute('data-state')) === 'streaming',
     );
     assert.ok(seen.length >= 2, `saw the streaming reply at ${seen.length} length(s)`);
     assert.ok(seen.every((n, i) => i === 0 || n > seen[i - 1]), `the reply grew: ${seen.join(' → ')}`);
 
     await waitForState(reply, 'done');
-    assert.ok((await reply.innerText()).includes(PROSE));
+    assert.ok((await reply.locator('.message-body').innerText()).includes(PROSE));
     const meta = reply.locator('[data-testid="meta"]');
     await meta.waitFor({ state: 'visible', timeout: WAIT });
     const metaText = await meta.innerText();
     assert.match(metaText, /claude-sonnet-4\.5/, `model in "${metaText}"`);
-    assert.match(metaText, /48/, `output tokens in "${metaText}"`);
+    assert.match(metaText, /48 out/, `output tokens in "${metaText}"`);
     await docScreenshot(s.page, 'chat');
   });
 
@@ -53,11 +53,11 @@ describe('UI: sidebar chat', () => {
     s.fake.enqueue(slowPlan(long, { delayMs: 60, chunkSize: 2 }));
     const requestIndex = s.fake.requests.length;
     const reply = await ask(s, frame, 'Tell me a long story.');
-    await until('some streamed text', async () => (await reply.innerText()).trim().length > 10);
+    await until('some streamed text', async () => (await reply.locator('.message-body').innerText()).trim().length > 10);
     await frame.locator('[data-testid="stop"]').click();
 
     await waitForState(reply, 'stopped');
-    const partial = (await reply.innerText()).trim();
+    const partial = (await reply.locator('.message-body').innerText()).trim();
     assert.ok(partial.length > 10, 'the partial text is kept');
     assert.ok(long.startsWith(partial.slice(0, 40)), 'the kept text is the beginning of the reply');
     assert.ok(!partial.includes(long), 'the reply was cut short');
