@@ -1,19 +1,10 @@
 // Part 2, client overhead: runs bench/client.ts (TypeScript sources, through tsx) in its own
 // process and reads its RESULT line.
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { benchDir, fmtMs, log, printTable, root, round } from './lib.mjs';
+import { fmtMs, log, printTable, round, runTsx } from './lib.mjs';
 
 export async function runClient() {
   log('client', 'fake GMI in its own process; 20,000 deltas per reply; 2 warm-up + 7 measured runs per way and format');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(benchDir, 'client.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (c) => (out += c));
-  const code = await new Promise((resolve) => child.once('exit', resolve));
-  const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-  if (code !== 0 || !line) throw new Error(`bench/client.ts exited with ${code}`);
-  const byApi = JSON.parse(line.slice(7));
+  const byApi = await runTsx('client.ts');
   const targets = {};
   for (const [api, r] of Object.entries(byApi)) {
     r.wallRatio = round(r.wallRatio, 3);

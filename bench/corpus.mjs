@@ -131,8 +131,9 @@ function codeBlock(rand, lang) {
 }
 
 /**
- * A reply of about `bytes` bytes (ASCII, so characters = bytes) with 60 fenced code blocks per
- * 400 KB, one per section; each section is filled with prose to its share of the size.
+ * A reply of about `bytes` bytes (ASCII, so characters = bytes; a little under, never over) with
+ * 60 fenced code blocks per 400 KB, one per section; each section is filled with prose paragraphs
+ * up to its share of the size.
  */
 export function generateReply(bytes, seed = 1) {
   const rand = prng(seed);
@@ -147,13 +148,13 @@ export function generateReply(bytes, seed = 1) {
     blocks.push(s % 2 === 0 ? bulletList(rand) : orderedList(rand));
     if (s % 3 === 0) blocks.push(table(rand));
     blocks.push(codeBlock(rand, LANGS[s % LANGS.length]));
+    // prose fills the section to its share; the fixed blocks are never cut
     let text = blocks.join('\n\n') + '\n\n';
-    while (text.length < budget - 40) text += paragraph(rand) + '\n\n';
-    text = text.slice(0, Math.max(0, budget - 1));
-    // never end a section inside a code fence or a half line: cut back to the last paragraph break
-    const cut = text.lastIndexOf('\n\n');
-    if (cut > text.indexOf('```', text.indexOf('```') + 3)) text = text.slice(0, cut);
-    text += '\n\n';
+    for (;;) {
+      const more = paragraph(rand) + '\n\n';
+      if (text.length + more.length > budget) break;
+      text += more;
+    }
     parts.push(text);
     total += text.length;
   }

@@ -1,0 +1,226 @@
+// Part 3, end to end in the workbench (run by bench/e2e.mjs with tsx). code-server with the built
+// extension (extensionDevelopmentPath, as `npm run try` does), the fake GMI server in this process,
+// headless Chromium on the workbench. The reply has 2,000 deltas, each carrying a unique marker
+// ⟦i⟧; this process records when the server writes delta i, a MutationObserver in the chat
+// webview's frame records when ⟦i⟧ is in the DOM and the frame after it has been painted. The two
+// clocks (Node and the webview frame) are both epoch-based high-resolution clocks on one machine;
+// their offset is measured by round trips and subtracted. Prints one line `RESULT {json}`.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { startFakeGmi, type FakeGmi } from '../test/fake-gmi/server';
+import { answerInputBox, chatFrame, notification, openChat, runCommand, waitForWorkbench, WAIT } from '../test/ui/harness';
+
+const ROOT = path.resolve(__dirname, '..');
+const KEY = 'gmi-bench-key-3f9c2a7d51';
+const DELTAS = Number(process.env.BENCH_E2E_CHUNKS ?? 2000);
+const PIECE = 32; // characters per delta
+const DELAY_MS = Number(process.env.BENCH_E2E_DELAY_MS ?? 8); // between deltas: ~125 deltas/s, a fast model
+
+interface Harness {
+  QUIET_SETTINGS: Record<string, unknown>;
+  startCodeServer(o: Record<string, unknown>): Promise<{ port: number; origin: string; output(): string; stop(): Promise<void> }>;
+  launchChromium(): Promise<Browser>;
+  writeUserSettings(dir: string, settings: Record<string, unknown>): void;
+  tempDir(prefix: string): string;
+  findFiles(dir: string, re: RegExp): string[];
+  workbenchUrl(origin: string, o: { folder?: string; payload?: string[][] }): string;
+}
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+/** 2,000 pieces of exactly PIECE characters, each with its marker; a paragraph every 20. */
+function markedReply(): string {
+  const filler = 'tokens stream in and the view shows each one as it arrives ';
+  let text = '';
+  for (let i = 0; i < DELTAS; i++) {
+    const end = i % 20 === 19 ? '\n\n' : ' ';
+    const head = `⟦${i}⟧ `;
+    text += head + filler.slice(0, PIECE - head.length - end.length) + end;
+  }
+  return text;
+}
+
+/** Records when the server writes each marker (the fake server writes one delta per res.write). */
+function recordWrites(): Map<number, number> {
+  const writes = new Map<number, number>();
+  const original = http.ServerResponse.prototype.write;
+  http.ServerResponse.prototype.write = function (this: http.ServerResponse, chunk: unknown, ...rest: unknown[]) {
+    if (typeof chunk === 'string' && chunk.includes('⟦')) {
+      const t = now();
+      for (const m of chunk.matchAll(/⟦(\d+)⟧/g)) if (!writes.has(Number(m[1]))) writes.set(Number(m[1]), t);
+    }
+    return (original as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as typeof original;
+  return writes;
+}
+
+/**
+ * In the webview frame: the first time each marker is in the DOM and the frame showing it is done
+ * (rAF, then a task after the frame). A string, so tsx's helpers are not compiled into it.
+ */
+const INSTALL_OBSERVER = `(() => {
+  window.__seen = {};
+  window.__seenCount = 0;
+  let pending = [];
+  const stamp = () => {
+    const t = performance.timeOrigin + performance.now();
+    for (const i of pending) if (window.__seen[i] === undefined) { window.__seen[i] = t; window.__seenCount++; }
+    pending = [];
+  };
+  const afterFrame = () => requestAnimationFrame(() => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = stamp;
+    ch.port2.postMessage(0);
+  });
+  const scan = (text) => {
+    if (!text || !text.includes('\u27e6')) return;
+    for (const m of text.matchAll(/\u27e6(\\d+)\u27e7/g)) {
+      const i = Number(m[1]);
+      if (window.__seen[i] === undefined) pending.push(i);
+    }
+  };
+  new MutationObserver((records) => {
+    const before = pending.length;
+    for (const r of records) {
+      if (r.type === 'characterData') scan(r.target.textContent);
+      r.addedNodes.forEach((n) => scan(n.textContent));
+    }
+    if (before === 0 && pending.length > 0) afterFrame();
+  }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  return true;
+})()`;
+
+/** Offset of the frame's clock from ours, from the round trip with the smallest delay. */
+async function clockOffset(frame: Frame): Promise<{ offsetMs: number; errorMs: number }> {
+  let best = { offsetMs: 0, errorMs: Infinity };
+  for (let i = 0; i < 30; i++) {
+    const t0 = now();
+    const tb = await frame.evaluate(() => performance.timeOrigin + performance.now());
+    const t1 = now();
+    if ((t1 - t0) / 2 < best.errorMs) best = { offsetMs: tb - (t0 + t1) / 2, errorMs: (t1 - t0) / 2 };
+  }
+  return best;
+}
+
+async function innerFrame(page: Page): Promise<Frame> {
+  const outer = await page.locator('iframe.webview.ready[src*="gmi-cloud.gmi-vscode"]').elementHandle();
+  const outerFrame = await outer!.contentFrame();
+  const inner = await outerFrame!.locator('#active-frame').elementHandle();
+  return (await inner!.contentFrame())!;
+}
+
+async function ask(page: Page, text: string, approve: boolean): Promise<void> {
+  const frame = chatFrame(page);
+  const prompt = frame.locator('[data-testid="prompt"]');
+  await prompt.waitFor({ state: 'visible', timeout: WAIT });
+  await prompt.fill(text);
+  await prompt.press('Enter');
+  if (approve) {
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.filter({ hasText: 'Send your GMI API key to' }).waitFor({ state: 'visible', timeout: WAIT });
+    await dialog.getByRole('button', { name: 'Allow' }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: WAIT });
+  }
+}
+
+async function waitDone(page: Page, index: number): Promise<void> {
+  const reply = chatFrame(page).locator('[data-testid="message"][data-role="assistant"]').nth(index);
+  await reply.waitFor({ state: 'visible', timeout: WAIT });
+  const deadline = Date.now() + 180_000;
+  while ((await reply.getAttribute('data-state')) !== 'done') {
+    if (Date.now() > deadline) throw new Error(`reply ${index} not done after 180 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+};
+
+async function main(): Promise<void> {
+  const h = (await import(path.join(ROOT, 'scripts', 'code-server-harness.mjs'))) as Harness;
+  if (!process.argv.includes('--no-build')) execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'ignore' });
+  const writes = recordWrites();
+  const fake: FakeGmi = await startFakeGmi({ apiKey: KEY });
+  const work = h.tempDir('bench-e2e');
+  const userDataDir = path.join(work, 'user-data');
+  const extensionsDir = path.join(work, 'extensions');
+  const folder = path.join(work, 'workspace');
+  fs.mkdirSync(folder, { recursive: true });
+  fs.writeFileSync(path.join(folder, 'README.md'), '# bench\n');
+  h.writeUserSettings(userDataDir, { ...h.QUIET_SETTINGS, 'gmi.baseUrl': fake.baseUrl });
+  const server = await h.startCodeServer({ userDataDir, extensionsDir, folder, env: { GMI_API_KEY: '' } });
+  let browser: Browser | undefined;
+  try {
+    browser = await h.launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+    await page.goto(h.workbenchUrl(server.origin, { folder, payload: [['extensionDevelopmentPath', remote(ROOT)]] }));
+    await waitForWorkbench(page);
+    await runCommand(page, 'GMI: Set API Key');
+    await answerInputBox(page, KEY);
+    await notification(page, 'GMI API key saved').waitFor({ state: 'visible', timeout: WAIT });
+    await openChat(page);
+
+    // warm-up: one short reply (first request: host approval, lazy chunks loaded)
+    fake.enqueue({ text: 'Warm-up reply with `code`.\n\n```ts\nconst a = 1;\n```\n', chunkSize: 5, delayMs: 5 });
+    await ask(page, 'warm up', true);
+    await waitDone(page, 0);
+
+    const frame = await innerFrame(page);
+    await frame.evaluate(INSTALL_OBSERVER);
+    const clock = await clockOffset(frame);
+    const text = markedReply();
+    fake.enqueue({ text, chunkSize: PIECE, delayMs: DELAY_MS, usage: { input: 10, output: DELTAS } });
+    const started = Date.now();
+    await ask(page, 'stream the benchmark reply', false);
+    await waitDone(page, 1);
+    await frame.waitForFunction((n) => (window as unknown as { __seenCount: number }).__seenCount >= n, DELTAS, { timeout: 10_000 }).catch(() => undefined);
+    const seen = (await frame.evaluate(() => (window as unknown as { __seen: Record<number, number> }).__seen)) as Record<string, number>;
+    const latencies: number[] = [];
+    let missing = 0;
+    for (let i = 0; i < DELTAS; i++) {
+      const w = writes.get(i);
+      const s = seen[i];
+      if (w === undefined || s === undefined) missing++;
+      else latencies.push(s - clock.offsetMs - w);
+    }
+    const logFile = h.findFiles(path.join(userDataDir, 'logs'), /GMI\.log$/)[0] ?? h.findFiles(path.join(userDataDir, 'logs'), /gmi/i).find((f) => /\.log$/.test(f));
+    const logText = logFile ? fs.readFileSync(logFile, 'utf8') : '';
+    const activation = /Activated in ([\d.]+) ms/.exec(logText);
+    const result = {
+      deltas: DELTAS,
+      measured: latencies.length,
+      missing,
+      delayMs: DELAY_MS,
+      streamSeconds: (Date.now() - started) / 1000,
+      clockErrorMs: clock.errorMs,
+      p50Ms: pct(latencies, 50),
+      p90Ms: pct(latencies, 90),
+      p99Ms: pct(latencies, 99),
+      maxMs: Math.max(...latencies),
+      minMs: Math.min(...latencies),
+      activationMs: activation ? Number(activation[1]) : undefined,
+      /** every 100th delta's latency, in stream order: a rising line means a backlog */
+      series: latencies.filter((_, i) => i % 100 === 0).map((x) => Math.round(x)),
+    };
+    process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await server.stop();
+    await fake.close();
+    if (!process.env.BENCH_KEEP) fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`e2e bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
