@@ -64,6 +64,14 @@ function recordWrites(): Map<number, number> {
 const INSTALL_OBSERVER = `(() => {
   window.__seen = {};
   window.__seenCount = 0;
+  window.__received = {};
+  // when the host's 'append' message carrying a marker reaches the view (before it renders)
+  window.addEventListener('message', (e) => {
+    const text = e.data && e.data.type === 'append' && typeof e.data.text === 'string' ? e.data.text : '';
+    if (!text.includes('\u27e6')) return;
+    const t = performance.timeOrigin + performance.now();
+    for (const m of text.matchAll(/\u27e6(\\d+)\u27e7/g)) if (window.__received[m[1]] === undefined) window.__received[m[1]] = t;
+  });
   let pending = [];
   const stamp = () => {
     const t = performance.timeOrigin + performance.now();
@@ -181,13 +189,24 @@ async function main(): Promise<void> {
     await waitDone(page, 1);
     await frame.waitForFunction((n) => (window as unknown as { __seenCount: number }).__seenCount >= n, DELTAS, { timeout: 10_000 }).catch(() => undefined);
     const seen = (await frame.evaluate(() => (window as unknown as { __seen: Record<number, number> }).__seen)) as Record<string, number>;
+    const received = (await frame.evaluate(() => (window as unknown as { __received: Record<number, number> }).__received)) as Record<string, number>;
     const latencies: number[] = [];
+    const toView: number[] = [];
+    const inView: number[] = [];
     let missing = 0;
     for (let i = 0; i < DELTAS; i++) {
       const w = writes.get(i);
       const s = seen[i];
-      if (w === undefined || s === undefined) missing++;
-      else latencies.push(s - clock.offsetMs - w);
+      if (w === undefined || s === undefined) {
+        missing++;
+        continue;
+      }
+      latencies.push(s - clock.offsetMs - w);
+      const r = received[i];
+      if (r !== undefined) {
+        toView.push(r - clock.offsetMs - w);
+        inView.push(s - r);
+      }
     }
     const logFile = h.findFiles(path.join(userDataDir, 'logs'), /GMI\.log$/)[0] ?? h.findFiles(path.join(userDataDir, 'logs'), /gmi/i).find((f) => /\.log$/.test(f));
     const logText = logFile ? fs.readFileSync(logFile, 'utf8') : '';
@@ -204,6 +223,12 @@ async function main(): Promise<void> {
       p99Ms: pct(latencies, 99),
       maxMs: Math.max(...latencies),
       minMs: Math.min(...latencies),
+      /** server write → the view receives the 'append' message (extension host, IPC, workbench) */
+      toViewP50Ms: pct(toView, 50),
+      toViewP99Ms: pct(toView, 99),
+      /** the view receives it → painted (webview: renderer + frame) */
+      inViewP50Ms: pct(inView, 50),
+      inViewP99Ms: pct(inView, 99),
       activationMs: activation ? Number(activation[1]) : undefined,
       /** every 100th delta's latency, in stream order: a rising line means a backlog */
       series: latencies.filter((_, i) => i % 100 === 0).map((x) => Math.round(x)),
