@@ -81,7 +81,8 @@ window.__allRendered = () => new Promise((resolve) => {
 async function buildPage() {
   mkdirSync(outDir, { recursive: true });
   await esbuild.build({
-    entryPoints: [join(root, 'src', 'webview', 'main.ts')],
+    // BENCH_WEBVIEW_ENTRY: try a modified copy of the view script (experiments)
+    entryPoints: [process.env.BENCH_WEBVIEW_ENTRY ?? join(root, 'src', 'webview', 'main.ts')],
     outfile: join(outDir, 'webview.js'),
     bundle: true,
     minify: true,
