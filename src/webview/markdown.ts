@@ -48,7 +48,9 @@ export function newRenderEnv(codeActions = true, nextCodeBlock = 0): RenderEnv {
   return { nextCodeBlock, codeActions };
 }
 
-const escapeHtml = (s: string) => MarkdownIt().utils.escapeHtml(s);
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+/** Same escaping as markdown-it's escapeHtml. */
+export const escapeHtml = (s: string): string => s.replace(/[&<>"]/g, (c) => HTML_ESCAPES[c]);
 
 /** highlight.js output (spans with hljs-* classes only), or escaped plain text. */
 export function highlightCode(code: string, lang: string): string {

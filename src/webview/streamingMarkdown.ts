@@ -6,8 +6,10 @@
 // and the text before the last block's first line leaves the tail. Only the last block is
 // re-parsed and re-rendered, at most once per animation frame however many chunks arrive.
 // Parsing a tail that starts at a top-level block boundary gives the same tokens as parsing the
-// whole text, with one exception: link reference definitions (`[x]: url`) reach back to earlier
-// blocks. They are rare in model output, so a message that has one is simply re-rendered whole.
+// whole text, with one exception: link reference definitions (`[x]: url`) apply to the whole
+// document. The tail is parsed with the definitions of the frozen text, and frozen blocks remember
+// the definitions they were rendered with; when those change (rare in model output) the message is
+// rendered again from scratch, so the result always equals a one-shot render.
 // Code-block indices are global over the message: the count of frozen blocks seeds each render.
 import type MarkdownIt from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
@@ -25,6 +27,14 @@ export interface StreamingMarkdownOptions {
 }
 
 const LINE_BREAK = /\r\n?|\n/g;
+
+type References = Record<string, { href: string; title: string }>;
+
+function sameRefs(a: References, b: References): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => b[k] !== undefined && a[k].href === b[k].href && a[k].title === b[k].title);
+}
 
 /** Character offset of the start of line `line` (0-based), counting line breaks as markdown-it does. */
 export function lineStartOffset(text: string, line: number): number {
@@ -54,8 +64,10 @@ export class StreamingMarkdown {
   /** The unfinished end of the message: its last top-level block plus anything not yet parsed. */
   private tail = '';
   private tailNodes: ChildNode[] = [];
-  /** The text defines link references: render it whole each time (see the top of the file). */
-  private wholeMode = false;
+  /** Link reference definitions found in the frozen text (final: first definition wins). */
+  private frozenRefs: References = {};
+  /** The definitions the frozen blocks were rendered with. */
+  private renderRefs: References = {};
   private dirty = false;
   private scheduled = false;
   /** How many renders ran (for tests and the benchmark). */
@@ -90,12 +102,7 @@ export class StreamingMarkdown {
       this.append(full.slice(current.length));
       return;
     }
-    this.frozenParts = [];
-    this.frozenCodeBlocks = 0;
-    this.tail = full;
-    this.wholeMode = false;
-    this.tailNodes = [];
-    this.container.replaceChildren();
+    this.startOver(full);
     this.markDirty();
   }
 
@@ -118,17 +125,31 @@ export class StreamingMarkdown {
     });
   }
 
+  private startOver(text: string): void {
+    this.frozenParts = [];
+    this.frozenCodeBlocks = 0;
+    this.frozenRefs = {};
+    this.renderRefs = {};
+    this.tail = text;
+    this.tailNodes = [];
+    this.container.replaceChildren();
+  }
+
+  private parseTail(): { tokens: Token[]; refs: References } {
+    const env: { references: References } = { references: { ...this.frozenRefs } };
+    const tokens = this.md.parse(this.tail, env);
+    return { tokens, refs: env.references };
+  }
+
   private render(): void {
-    if (this.wholeMode) {
-      this.renderWhole();
-      return;
-    }
-    const parseEnv: { references?: Record<string, unknown> } = {};
-    const tokens = this.md.parse(this.tail, parseEnv);
-    if (parseEnv.references && Object.keys(parseEnv.references).length > 0) {
-      this.wholeMode = true;
-      this.renderWhole();
-      return;
+    let { tokens, refs } = this.parseTail();
+    if (!sameRefs(refs, this.renderRefs)) {
+      // Frozen blocks may have resolved links with other definitions: render everything again.
+      if (this.frozenParts.length > 0) {
+        this.startOver(this.text);
+        ({ tokens, refs } = this.parseTail());
+      }
+      this.renderRefs = refs;
     }
     const split = this.findSplit(tokens);
     let tailTokens = tokens;
@@ -138,9 +159,11 @@ export class StreamingMarkdown {
       const env = newRenderEnv(this.codeActions, this.frozenCodeBlocks);
       frozenHtml = this.md.renderer.render(tokens.slice(0, last), this.md.options, env);
       this.frozenCodeBlocks = env.nextCodeBlock;
-      this.frozenParts.push(this.tail.slice(0, offset));
+      const frozenText = this.tail.slice(0, offset);
+      this.frozenParts.push(frozenText);
       this.tail = this.tail.slice(offset);
       tailTokens = tokens.slice(last);
+      if (Object.keys(refs).length > Object.keys(this.frozenRefs).length) this.addFrozenRefs(frozenText);
     }
     const tailHtml = this.md.renderer.render(
       tailTokens,
@@ -152,6 +175,15 @@ export class StreamingMarkdown {
     const tailFragment = this.fragment(tailHtml);
     this.tailNodes = Array.from(tailFragment.childNodes);
     this.container.append(tailFragment);
+  }
+
+  /** Records the definitions made in newly frozen text (parsed once more, only when there are any). */
+  private addFrozenRefs(frozenText: string): void {
+    const env: { references?: References } = {};
+    this.md.parse(frozenText, env);
+    for (const [label, def] of Object.entries(env.references ?? {})) {
+      if (!(label in this.frozenRefs)) this.frozenRefs[label] = def;
+    }
   }
 
   /**
@@ -168,13 +200,6 @@ export class StreamingMarkdown {
       if (offset <= lastBreak) return { index: i, offset };
     }
     return undefined;
-  }
-
-  private renderWhole(): void {
-    const html = this.md.render(this.text, newRenderEnv(this.codeActions));
-    const fragment = this.fragment(html);
-    this.tailNodes = Array.from(fragment.childNodes);
-    this.container.replaceChildren(fragment);
   }
 
   private fragment(html: string): DocumentFragment {
