@@ -42,6 +42,28 @@ export interface RenderEnv {
   nextCodeBlock: number;
   /** Show Copy / Insert / Apply on code blocks (assistant replies only). */
   codeActions: boolean;
+  /** Highlighted code by language and text, so re-rendering an unfinished tail skips finished code. */
+  highlightCache?: HighlightCache;
+}
+
+/** Keeps the highlighting used by the last render only (the tail is re-rendered, never the past). */
+export class HighlightCache {
+  private previous = new Map<string, string>();
+  private current = new Map<string, string>();
+
+  get(code: string, lang: string): string {
+    const key = `${lang}\u0000${code}`;
+    let html = this.current.get(key) ?? this.previous.get(key);
+    if (html === undefined) html = highlightCode(code, lang);
+    this.current.set(key, html);
+    return html;
+  }
+
+  /** Call after each render: entries not used since the previous call are dropped. */
+  nextRender(): void {
+    this.previous = this.current;
+    this.current = new Map();
+  }
 }
 
 export function newRenderEnv(codeActions = true, nextCodeBlock = 0): RenderEnv {
@@ -86,7 +108,9 @@ function renderCodeBlock(token: Token, env: RenderEnv, md: MarkdownIt): string {
   return (
     `<div class="code-block" data-block="${index}">` +
     `<div class="code-header"><span class="code-lang">${escapeHtml(label)}</span>${buttons}</div>` +
-    `<pre><code class="hljs${langClass}">${highlightCode(token.content, known ? lang : '')}</code></pre>` +
+    `<pre><code class="hljs${langClass}">${
+      env.highlightCache ? env.highlightCache.get(token.content, known ? lang : '') : highlightCode(token.content, known ? lang : '')
+    }</code></pre>` +
     `</div>\n`
   );
 }

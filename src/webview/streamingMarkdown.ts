@@ -14,7 +14,7 @@
 import type MarkdownIt from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
 import { htmlFragment } from './dom';
-import { newRenderEnv, sharedMarkdown } from './markdown';
+import { HighlightCache, newRenderEnv, sharedMarkdown } from './markdown';
 
 export interface StreamingMarkdownOptions {
   md?: MarkdownIt;
@@ -70,6 +70,7 @@ export class StreamingMarkdown {
   private renderRefs: References = {};
   private dirty = false;
   private scheduled = false;
+  private readonly highlightCache = new HighlightCache();
   /** How many renders ran (for tests and the benchmark). */
   renders = 0;
 
@@ -157,6 +158,7 @@ export class StreamingMarkdown {
     if (split) {
       const { index: last, offset } = split;
       const env = newRenderEnv(this.codeActions, this.frozenCodeBlocks);
+      env.highlightCache = this.highlightCache;
       frozenHtml = this.md.renderer.render(tokens.slice(0, last), this.md.options, env);
       this.frozenCodeBlocks = env.nextCodeBlock;
       const frozenText = this.tail.slice(0, offset);
@@ -165,11 +167,10 @@ export class StreamingMarkdown {
       tailTokens = tokens.slice(last);
       if (Object.keys(refs).length > Object.keys(this.frozenRefs).length) this.addFrozenRefs(frozenText);
     }
-    const tailHtml = this.md.renderer.render(
-      tailTokens,
-      this.md.options,
-      newRenderEnv(this.codeActions, this.frozenCodeBlocks),
-    );
+    const tailEnv = newRenderEnv(this.codeActions, this.frozenCodeBlocks);
+    tailEnv.highlightCache = this.highlightCache;
+    const tailHtml = this.md.renderer.render(tailTokens, this.md.options, tailEnv);
+    this.highlightCache.nextRender();
     for (const node of this.tailNodes) node.remove();
     if (frozenHtml) this.container.append(this.fragment(frozenHtml));
     const tailFragment = this.fragment(tailHtml);

@@ -61,7 +61,8 @@ function oneShot(doc: Document, text: string, codeActions = true): string {
 
 const tick = (win: Window) => new Promise((r) => win.setTimeout(r, 5));
 
-describe('webview chat app', () => {
+describe('webview chat app', function () {
+  this.timeout(120_000); // jsdom rendering on a busy machine; nothing here is timed
   it('posts ready on start and renders a full state with the fixed hooks', () => {
     const t = setup();
     t.app.start();

@@ -78,7 +78,8 @@ function render(text: string): HTMLElement {
   return div;
 }
 
-describe('webview rendering of hostile replies', () => {
+describe('webview rendering of hostile replies', function () {
+  this.timeout(120_000); // jsdom rendering on a busy machine; nothing here is timed
   it('one-shot render: no script, handler, remote-loading element or dangerous URL', () => {
     for (const [i, text] of HOSTILE.entries()) checkSafe(render(text), `#${i} ${JSON.stringify(text)}`);
     checkSafe(render(HOSTILE.join('\n\n')), 'all together');
