@@ -3,6 +3,7 @@ import { JSDOM } from 'jsdom';
 import { renderMarkdown, sharedMarkdown } from '../../src/webview/markdown';
 import { StreamingMarkdown, lineStartOffset } from '../../src/webview/streamingMarkdown';
 import { CORPUS } from './helpers/webviewCorpus';
+import { extractCodeBlocks } from '../../src/code/codeBlocks';
 
 const dom = new JSDOM('<!doctype html><html><body></body></html>');
 const document = dom.window.document;
@@ -161,6 +162,27 @@ describe('webview streaming markdown', function () {
         assert.equal(btn.getAttribute('data-block'), i);
       }
     }
+  });
+
+  it("block N in the streamed DOM is block N of the host's extractCodeBlocks", () => {
+    const text = Object.values(CORPUS).join('\n\n');
+    const { container, r, frame } = manualRenderer();
+    const rand = mulberry32(7);
+    for (const chunk of chunksOf(text, rand, 30)) {
+      r.append(chunk);
+      if (rand() < 0.3) frame();
+    }
+    frame();
+    const shown = Array.from(container.querySelectorAll('.code-block')).map((b) => ({
+      block: Number(b.getAttribute('data-block')),
+      code: b.querySelector('code')!.textContent!.replace(/\n$/, ''),
+    }));
+    const host = extractCodeBlocks(text);
+    assert.equal(shown.length, host.length);
+    shown.forEach((s, i) => {
+      assert.equal(s.block, i);
+      assert.equal(s.code, host[i].code.replace(/\r\n?/g, '\n'), `block ${i}`);
+    });
   });
 
   it('setText with unrelated text starts over; with an extension, appends', () => {
