@@ -60,7 +60,7 @@ const STATE_LABELS: Partial<Record<string, string>> = {
 };
 
 /** Characters of the newest messages rendered at once when a conversation opens; older ones follow. */
-const EAGER_CHARS = 80_000;
+const EAGER_CHARS = 40_000;
 /** Time slice for background rendering of older messages. */
 const SLICE_MS = 8;
 /** How close to the bottom (px) counts as "at the bottom" for auto-scroll. */
