@@ -69,6 +69,9 @@ async function start(): Promise<Session> {
   const server = await h.startCodeServer({ userDataDir, extensionsDir, folder, env: { GMI_API_KEY: '' } });
   const browser = await h.launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // tsx compiles with esbuild's keepNames, so functions handed to page.evaluate() may call
+  // esbuild's `__name` helper, which the page doesn't have: give every frame a no-op one.
+  await page.addInitScript('globalThis.__name ??= (fn) => fn;');
   const url = h.workbenchUrl(server.origin, { folder });
   await page.goto(url);
   await waitForWorkbench(page);
@@ -231,17 +234,26 @@ export async function sendPrompt(frame: FrameLocator, text: string): Promise<voi
   await prompt.press('Enter');
 }
 
-/** Opens a workspace file with Quick Open. */
+/** Opens a workspace file with Quick Open (Ctrl+P), retrying while the file search is not ready. */
 export async function openFile(page: Page, name: string): Promise<void> {
-  await closeQuickInput(page);
-  await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: WAIT });
-  await input.fill(name);
-  await page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: name }).waitFor({ state: 'visible', timeout: WAIT });
+  const row = page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: name });
+  const deadline = Date.now() + WAIT;
+  for (;;) {
+    await closeQuickInput(page);
+    await page.keyboard.press('Control+P');
+    await input.waitFor({ state: 'visible', timeout: WAIT });
+    await input.fill(name);
+    try {
+      await row.waitFor({ state: 'visible', timeout: 4000 });
+      break;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+  }
   await page.keyboard.press('Enter');
   await page.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).waitFor({ state: 'visible', timeout: WAIT });
-  await activeEditor(page).click();
+  await activeEditor(page).locator('.view-line').first().waitFor({ state: 'visible', timeout: WAIT });
 }
 
 /** The text editor that has focus / is active (not the diff editor). */
