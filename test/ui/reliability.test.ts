@@ -1,0 +1,173 @@
+// Nothing typed or received is lost, seen from the workbench: a page reload in the middle of a
+// stream brings back the question and the partial answer, marked interrupted, with a Retry that
+// works; stored history that is corrupt or from an older version loads what it can and the chat
+// keeps working. Corrupt state is written where code-server keeps workspace state (the browser's
+// IndexedDB, one string per extension) while nothing is pending, then the page is reloaded.
+import * as assert from 'node:assert/strict';
+import type { FrameLocator, Page } from 'playwright-core';
+import { ask, ensureKey, messages, openChat, session, until, waitForState, waitForWorkbench, WAIT } from './harness';
+
+const EXTENSION_STATE_KEY = 'gmi-cloud.gmi-vscode';
+const CONVERSATION_KEY = 'gmi.conversation';
+
+// The page scripts are plain strings: functions compiled by tsx carry helpers (__name) the page lacks.
+const IDB_REQUEST = 'const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });';
+
+/** The extension's workspace state (the object holding gmi.conversation), read from IndexedDB. */
+async function readWorkspaceState(page: Page): Promise<{ db: string; state: Record<string, unknown> } | undefined> {
+  const result = await page.evaluate(`(async () => {
+    ${IDB_REQUEST}
+    for (const { name } of await indexedDB.databases()) {
+      if (!name || !name.startsWith('vscode-web-state-db-')) continue;
+      const db = await req(indexedDB.open(name));
+      try {
+        if (!db.objectStoreNames.contains('ItemTable')) continue;
+        const value = await req(db.transaction('ItemTable', 'readonly').objectStore('ItemTable').get(${JSON.stringify(EXTENSION_STATE_KEY)}));
+        if (typeof value !== 'string') continue;
+        const state = JSON.parse(value);
+        if (${JSON.stringify(CONVERSATION_KEY)} in state) return { db: name, state };
+      } finally {
+        db.close();
+      }
+    }
+    return undefined;
+  })()`);
+  return result as { db: string; state: Record<string, unknown> } | undefined;
+}
+
+async function writeWorkspaceState(page: Page, db: string, state: Record<string, unknown>): Promise<void> {
+  await page.evaluate(`(async () => {
+    ${IDB_REQUEST}
+    const handle = await req(indexedDB.open(${JSON.stringify(db)}));
+    try {
+      const tx = handle.transaction('ItemTable', 'readwrite');
+      tx.objectStore('ItemTable').put(${JSON.stringify(JSON.stringify(state))}, ${JSON.stringify(EXTENSION_STATE_KEY)});
+      await new Promise((res, rej) => { tx.oncomplete = () => res(); tx.onerror = () => rej(tx.error); });
+    } finally {
+      handle.close();
+    }
+  })()`);
+}
+
+async function reloadToChat(page: Page): Promise<FrameLocator> {
+  await page.reload();
+  await waitForWorkbench(page);
+  return openChat(page);
+}
+
+const bodyText = async (frame: FrameLocator, role: 'user' | 'assistant' | 'error'): Promise<string[]> =>
+  (await messages(frame, role).locator('.message-body').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+
+describe('UI: reliability', () => {
+  before(async () => ensureKey(await session()));
+
+  it('a reload during a stream keeps the question and the partial answer, marked interrupted, and Retry works', async () => {
+    const s = await session();
+    let frame = await openChat(s.page);
+    const long = 'Partial answers must survive a reload of the window. '.repeat(40).trim();
+    const question = `Question asked just before the reload (${Date.now()})`;
+    s.fake.enqueue({ text: long, chunkSize: 3, delayMs: 40 }); // ~30 s: still streaming at the reload
+    const reply = await ask(s, frame, question);
+    const requestIndex = s.fake.requests.length - 1;
+    // Past the 500 ms save throttle with text on screen, so there is something to keep.
+    await until('the reply to stream a while', async () => (await reply.innerText()).trim().length > 120);
+    assert.equal(await reply.getAttribute('data-state'), 'streaming');
+
+    frame = await reloadToChat(s.page);
+
+    const userMessage = messages(frame, 'user').filter({ hasText: question });
+    await userMessage.waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await userMessage.count(), 1, 'the question is there once');
+    const interrupted = frame.locator('[data-testid="message"][data-role="assistant"][data-state="interrupted"]').last();
+    await interrupted.waitFor({ state: 'visible', timeout: WAIT });
+    const partial = (await interrupted.locator('.message-body').innerText()).replace(/\s+/g, ' ').trim();
+    assert.ok(partial.length > 0, 'the partial answer is kept');
+    assert.ok(long.startsWith(partial), `the kept text is the start of the reply: "${partial.slice(0, 60)}…"`);
+    assert.ok(partial.length < long.length, 'and only part of it');
+    assert.match(await interrupted.innerText(), /Interrupted/);
+    const lastError = messages(frame, 'error').last();
+    assert.match(await lastError.innerText(), /interrupted because the window was reloaded/);
+    // The old extension host hung up: the stream did not go on in the background.
+    assert.equal(await s.fake.waitForOutcome(requestIndex), 'clientClosed');
+
+    // Retry asks the same question again and replaces the interrupted reply.
+    s.fake.enqueue({ text: 'The answer, asked again after the reload.', chunkSize: 6, delayMs: 10 });
+    const retryRequest = s.fake.requests.length;
+    await interrupted.locator('[data-testid="retry"]').click();
+    const answer = messages(frame, 'assistant').filter({ hasText: 'The answer, asked again after the reload.' });
+    await answer.waitFor({ state: 'visible', timeout: WAIT });
+    await waitForState(answer, 'done');
+    const body = s.fake.requests[retryRequest]?.body as { messages: Array<{ role: string; content: unknown }> } | undefined;
+    const lastUser = body?.messages.filter((m) => m.role === 'user').at(-1);
+    assert.equal(lastUser?.content, question, 'the retry sent the same question');
+    assert.equal(await messages(frame, 'user').filter({ hasText: question }).count(), 1, 'the question is not duplicated');
+    assert.equal(await frame.locator('[data-testid="message"][data-state="interrupted"]').count(), 0, 'the interrupted reply was replaced');
+    assert.ok(!(await bodyText(frame, 'error')).some((t) => /interrupted because the window/.test(t)), 'its notice went with it');
+  });
+
+  it('stored history that is corrupt and from an older version loads what it can; the chat still works', async () => {
+    const s = await session();
+    let frame = await openChat(s.page);
+    s.fake.enqueue({ text: 'An answer that gets stored.' });
+    await waitForState(await ask(s, frame, 'A question that gets stored'), 'done');
+    // Wait until the workbench has written the chat to IndexedDB: then nothing is pending that could
+    // overwrite what we put there.
+    let stored: Awaited<ReturnType<typeof readWorkspaceState>>;
+    await until('the chat in IndexedDB', async () => {
+      stored = await readWorkspaceState(s.page);
+      return JSON.stringify(stored?.state[CONVERSATION_KEY] ?? '').includes('An answer that gets stored.');
+    });
+
+    const now = Date.now();
+    const corrupt = {
+      version: 0, // an older writer
+      messages: [
+        { id: 'survivor0question', role: 'user', text: 'Survivor question', createdAt: now, legacyField: { x: 1 } },
+        42,
+        'garbage',
+        null,
+        { role: 'assistant', text: 7 },
+        { id: 'bad id with spaces', role: 'user', text: 'Not loaded: bad id' },
+        { id: 'survivor1answer', role: 'assistant', text: 'Survivor answer', state: 'done' }, // no createdAt
+        { id: 'badaction1', role: 'error', text: 'Not loaded: unknown action', actions: ['rm -rf'] },
+        { id: 'survivor0question', role: 'user', text: 'Not loaded: duplicate id' },
+        { id: 'oddstate1', role: 'assistant', text: 'Not loaded: unknown state', state: 'exploded' },
+      ],
+    };
+    await writeWorkspaceState(s.page, stored!.db, { ...stored!.state, [CONVERSATION_KEY]: corrupt });
+    frame = await reloadToChat(s.page);
+
+    await messages(frame).filter({ hasText: 'Survivor answer' }).waitFor({ state: 'visible', timeout: WAIT });
+    assert.deepEqual(await bodyText(frame, 'user'), ['Survivor question']);
+    assert.deepEqual(await bodyText(frame, 'assistant'), ['Survivor answer']);
+    assert.equal(await messages(frame, 'error').count(), 0);
+    assert.equal(await messages(frame).filter({ hasText: 'Not loaded' }).count(), 0);
+
+    // The view works: a new question streams in after the survivors.
+    s.fake.enqueue({ text: 'Fresh answer after the repair.', chunkSize: 5, delayMs: 10 });
+    const fresh = await ask(s, frame, 'A fresh question');
+    await waitForState(fresh, 'done');
+    assert.match(await fresh.innerText(), /Fresh answer after the repair\./);
+    assert.deepEqual(await bodyText(frame, 'user'), ['Survivor question', 'A fresh question']);
+    const body = s.fake.requests.at(-1)?.body as { messages: Array<{ role: string; content: unknown }> };
+    assert.deepEqual(
+      body.messages.filter((m) => m.role !== 'system').map((m) => m.content),
+      ['Survivor question', 'Survivor answer', 'A fresh question'],
+      'the loaded history is sent with the next question',
+    );
+
+    // Not even an object: the chat starts empty and still works.
+    let again: Awaited<ReturnType<typeof readWorkspaceState>>;
+    await until('the fresh answer in IndexedDB', async () => {
+      again = await readWorkspaceState(s.page);
+      return JSON.stringify(again?.state[CONVERSATION_KEY] ?? '').includes('Fresh answer');
+    });
+    await writeWorkspaceState(s.page, again!.db, { ...again!.state, [CONVERSATION_KEY]: '}{ not json at all' });
+    frame = await reloadToChat(s.page);
+    await frame.locator('[data-testid="prompt"]').waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await messages(frame).count(), 0);
+    s.fake.enqueue({ text: 'Working again.' });
+    await waitForState(await ask(s, frame, 'Still there?'), 'done');
+    assert.deepEqual(await bodyText(frame, 'assistant'), ['Working again.']);
+  });
+});
