@@ -43,6 +43,8 @@ interface Entry {
   thinkingText?: Text;
   /** Rendering was left for later (old messages of a long conversation). */
   pending?: boolean;
+  /** The author line of a pending entry, attached when it renders. */
+  label?: HTMLElement;
 }
 
 const ACTION_LABELS: Record<ErrorActionId, { label: string; icon: string }> = {
@@ -60,7 +62,7 @@ const STATE_LABELS: Partial<Record<string, string>> = {
 };
 
 /** Characters of the newest messages rendered at once when a conversation opens; older ones follow. */
-const EAGER_CHARS = 40_000;
+const EAGER_CHARS = 16_000;
 /** Time slice for background rendering of older messages. */
 const SLICE_MS = 8;
 /** How close to the bottom (px) counts as "at the bottom" for auto-scroll. */
@@ -311,13 +313,15 @@ export class ChatApp {
           ? h(doc, 'div', { class: 'message-author' }, icon(doc, 'sparkle'), 'GMI')
           : h(doc, 'div', { class: 'message-author' }, icon(doc, 'error'), 'Error');
     const body = h(doc, 'div', { class: view.role === 'error' ? 'message-body error-text' : 'message-body markdown' });
-    el.append(label, body);
     const entry: Entry = { view: { ...view, text: '' }, el, body, pending };
     this.entries.set(view.id, entry);
     if (pending) {
+      // An empty placeholder until its turn comes: less for the first frame to style and lay out.
       el.classList.add('pending');
+      entry.label = label;
       entry.view = { ...view };
     } else {
+      el.append(label, body);
       this.updateEntry(entry, view);
     }
     return entry;
@@ -434,6 +438,8 @@ export class ChatApp {
     if (!entry.pending) return;
     entry.pending = false;
     entry.el.classList.remove('pending');
+    entry.el.append(entry.label!, entry.body);
+    entry.label = undefined;
     const view = entry.view;
     entry.view = { ...view, text: '' };
     this.updateEntry(entry, view);
@@ -450,7 +456,9 @@ export class ChatApp {
       while (this.pendingQueue.length && performance.now() - start < SLICE_MS) {
         this.renderPending(this.pendingQueue.shift()!);
       }
-      if (this.stickToBottom) this.scrollToBottomNow();
+      // Content grows above the viewport; scroll anchoring keeps the view still, and the next
+      // frame re-pins the bottom if needed (no forced layout per slice).
+      this.queueScroll();
       this.schedulePending();
     });
   }
