@@ -29,6 +29,7 @@ if [ ${#failed[@]} -ne 0 ]; then echo "build failed: not running the tests"; exi
 step "typecheck" npx tsc -p . --noEmit
 step "unit tests" npm run --silent test:unit
 if [ -f scripts/check-sizes.mjs ]; then step "size budgets" node scripts/check-sizes.mjs; fi
+step "Debian packages (chromium, ripgrep, headers)" bash scripts/install-system-deps.sh
 step "code-server (cached in .vscode-test/)" node scripts/setup-code-server.mjs
 step "integration suite (extension host in code-server)" node scripts/run-integration.mjs --no-build
 step "UI suite (Playwright + Chromium, installed .vsix)" node scripts/run-ui.mjs --no-package
