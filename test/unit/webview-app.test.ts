@@ -285,6 +285,36 @@ describe('webview chat app', function () {
     assert.deepEqual(t.posted.at(-1), { type: 'newChat' });
   });
 
+  it('keeps the newest text in view while streaming, unless the user scrolled up', () => {
+    const t = setup();
+    t.app.start();
+    // jsdom has no layout: give the list a fake geometry that grows with its text.
+    const list = t.$('.conversation')!;
+    let top = 0;
+    Object.defineProperty(list, 'clientHeight', { get: () => 500 });
+    Object.defineProperty(list, 'scrollHeight', { get: () => 500 + list.textContent!.length });
+    Object.defineProperty(list, 'scrollTop', { get: () => top, set: (v: number) => { top = Math.max(0, Math.min(v, list.scrollHeight - 500)); } });
+    const userScroll = (to: number) => {
+      list.scrollTop = to;
+      list.dispatchEvent(new t.dom.window.Event('scroll'));
+    };
+    t.send({ type: 'state', state: state([]) });
+    t.send({ type: 'messageAdded', message: { id: 'a1', role: 'assistant', text: '', state: 'streaming' } });
+    const bottom = () => list.scrollHeight - list.clientHeight;
+    t.send({ type: 'append', id: 'a1', text: 'word '.repeat(400) });
+    t.frame();
+    assert.ok(bottom() > 1000);
+    assert.equal(list.scrollTop, bottom(), 'pinned to the bottom while streaming');
+    userScroll(100);
+    t.send({ type: 'append', id: 'a1', text: '\n\nmore '.repeat(200) });
+    t.frame();
+    assert.equal(list.scrollTop, 100, 'left where the user scrolled to');
+    userScroll(bottom());
+    t.send({ type: 'append', id: 'a1', text: 'and more '.repeat(200) });
+    t.frame();
+    assert.equal(list.scrollTop, bottom(), 'pinned again once the user is back at the bottom');
+  });
+
   it('opens a long conversation: newest messages at once, older ones in background slices, all equal one-shot', () => {
     const t = setup(undefined, 4000);
     t.app.start();
