@@ -597,9 +597,10 @@ export class ChatApp {
       case 'error-action': {
         const action = button.getAttribute('data-action') as ErrorActionId | null;
         if (!action || !(action in ACTION_LABELS)) return;
-        const replyTo = id ? this.entries.get(id)?.view.replyTo : undefined;
-        // Retry from an error names the reply it belongs to when the host told us which.
-        if (action === 'retry' && replyTo) this.post({ type: 'retry', id: replyTo });
+        // Retry from an error names what to retry: the reply it belongs to, else the error itself
+        // (the host resolves an error id to its reply).
+        const retryId = id ? (this.entries.get(id)?.view.replyTo ?? id) : undefined;
+        if (action === 'retry' && retryId) this.post({ type: 'retry', id: retryId });
         else this.post({ type: 'action', action });
         return;
       }
