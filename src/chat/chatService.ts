@@ -120,7 +120,17 @@ export class ChatService {
     this.running = { controller, replyId: '', done };
     this.setBusy();
     try {
-      const prepared = await this.deps.prepare();
+      let prepared: PreparedRequest | RequestBlocked;
+      try {
+        prepared = await this.deps.prepare();
+      } catch (err) {
+        // e.g. SecretStorage or the network module failed to load: the question is kept, and the
+        // user gets an error with Retry instead of a question left without an answer.
+        const message = `The request could not be started: ${err instanceof Error ? err.message : String(err)}`;
+        this.deps.log?.warn(message);
+        conversation.addError(undefined, message, ['retry', 'openLog']);
+        return;
+      }
       if ('blocked' in prepared) {
         conversation.addError(undefined, prepared.message, [...prepared.actions, 'retry']);
         return;
