@@ -11,6 +11,7 @@ import { ConversationStore, type KeyValueStore } from '../../src/chat/conversati
 import { GmiClient } from '../../src/gmi/client';
 import type { WireApi } from '../../src/gmi/types';
 import { startFakeGmi, type FakeGmi, type ReplyPlan } from '../fake-gmi/server';
+import { leftoverTimers, startTrackingTimers } from './fixtures/timerTracker';
 import './helpers/unhandledRejections';
 
 class MemoryStore implements KeyValueStore {
@@ -35,12 +36,14 @@ describe('reliability: nothing lost (store + chat + client + server)', function 
   let client: GmiClient;
 
   beforeEach(async () => {
+    startTrackingTimers();
     fake = await startFakeGmi();
     client = new GmiClient({ baseUrl: fake.baseUrl, apiKey: 'k', maxRetries: 0, idleTimeoutMs: 5_000 });
   });
   afterEach(async () => {
     await client.close();
     await fake.close();
+    assert.deepEqual(leftoverTimers(), [], 'timers left running');
   });
 
   function setup(api: WireApi = 'chatCompletions', throttleMs = 50): { conversation: Conversation; store: ConversationStore; memory: MemoryStore; chat: ChatService } {

@@ -11,6 +11,7 @@ import { buildExplainMessage, fitSelection, type SelectionContext } from '../../
 import { GmiClient } from '../../src/gmi/client';
 import type { WireApi } from '../../src/gmi/types';
 import { startFakeGmi, type FakeGmi } from '../fake-gmi/server';
+import { leftoverTimers, startTrackingTimers } from './fixtures/timerTracker';
 import './helpers/unhandledRejections';
 
 const MB = 1024 * 1024;
@@ -39,12 +40,14 @@ describe('reliability: context limits on the wire', function () {
   let client: GmiClient;
 
   beforeEach(async () => {
+    startTrackingTimers();
     fake = await startFakeGmi();
     client = new GmiClient({ baseUrl: fake.baseUrl, apiKey: 'k', maxRetries: 0 });
   });
   afterEach(async () => {
     await client.close();
     await fake.close();
+    assert.deepEqual(leftoverTimers(), [], 'timers left running');
   });
 
   function chatFor(conversation: Conversation, model: string, api: WireApi, contextLength: number, maxOutputTokens: number): ChatService {
