@@ -43,7 +43,6 @@ describe('UI: sidebar chat', () => {
     const metaText = await meta.innerText();
     assert.match(metaText, /claude-sonnet-4\.5/, `model in "${metaText}"`);
     assert.match(metaText, /48 out/, `output tokens in "${metaText}"`);
-    await docScreenshot(s.page, 'chat');
   });
 
   it('Stop mid-stream keeps the partial text and marks the reply stopped', async () => {
@@ -76,7 +75,10 @@ describe('UI: sidebar chat', () => {
 
     const frame = await openChat(s.page);
     const code = 'export const answer = 42;';
-    s.fake.enqueue({ text: `Here you go:\n\n\`\`\`ts\n${code}\n\`\`\`\n`, usage: { input: 10, output: 12 } });
+    s.fake.enqueue({
+      text: `A named constant reads better than a bare number. **Insert** puts it at your cursor:\n\n\`\`\`ts\n${code}\n\`\`\`\n`,
+      usage: { input: 10, output: 12 },
+    });
     const reply = await ask(s, frame, 'Give me a constant.');
     await waitForState(reply, 'done');
     await reply.locator('[data-testid="insert"]').first().click();
@@ -85,5 +87,6 @@ describe('UI: sidebar chat', () => {
     const after = await editorText(s.page);
     assert.ok(after.startsWith(before.trimEnd()), 'the text before the cursor is unchanged');
     assert.ok(after.trimEnd().endsWith(code), `the code went to the cursor (end of file):\n${after}`);
+    await docScreenshot(s.page, 'chat');
   });
 });

@@ -118,6 +118,11 @@ export async function saveFailureArtifacts(title: string): Promise<void> {
 
 /** Root hooks (mocha `--require`): artifacts on failure, everything closed at the end. */
 export const mochaHooks = {
+  // Start-up (code-server, workbench, extension install) gets its own, longer budget than a test.
+  async beforeAll(this: Mocha.Context) {
+    this.timeout(180_000);
+    await session();
+  },
   async afterEach(this: Mocha.Context) {
     const test = this.currentTest;
     if (test?.state === 'failed') await saveFailureArtifacts(test.fullTitle());
