@@ -3,7 +3,7 @@
 import { fmtMs, log, printTable, round, runTsx } from './lib.mjs';
 
 export async function runClient() {
-  log('client', 'fake GMI in its own process; 20,000 deltas per reply; 2 warm-up + 7 measured runs per way and format');
+  log('client', 'fake GMI in its own process; 20,000 deltas per reply; 2 warm-up + 9 measured runs per way and format (BENCH_CLIENT_RUNS)');
   const byApi = await runTsx('client.ts');
   const targets = {};
   for (const [api, r] of Object.entries(byApi)) {
@@ -15,7 +15,7 @@ export async function runClient() {
 }
 
 export function printClient(r) {
-  console.log('\n### Client overhead: 20,000 streamed deltas, request → last event (median of 7)\n');
+  console.log(`\n### Client overhead: 20,000 streamed deltas, request → last event (median of ${Object.values(r.byApi)[0].runs} runs)\n`);
   printTable(
     ['format', 'GmiClient wall', 'bare loop wall', 'ratio (wall)', 'GmiClient CPU', 'bare loop CPU', 'ratio (CPU)'],
     Object.entries(r.byApi).map(([api, x]) => [api, fmtMs(x.client.wallMs), fmtMs(x.bare.wallMs), x.wallRatio, fmtMs(x.client.cpuMs), fmtMs(x.bare.cpuMs), x.cpuRatio]),

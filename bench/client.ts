@@ -14,7 +14,7 @@ import type { WireApi } from '../src/gmi/types';
 const ROOT = path.resolve(__dirname, '..');
 const DELTAS = 20_000;
 const CHUNK = 4;
-const RUNS = Number(process.env.BENCH_CLIENT_RUNS ?? 7);
+const RUNS = Number(process.env.BENCH_CLIENT_RUNS ?? 9);
 const WARMUP = 2;
 const MODEL = 'anthropic/claude-sonnet-4.5';
 const KEY = 'bench-key';
