@@ -104,8 +104,22 @@ async function main() {
     page.on('console', (msg) => {
       if (msg.type() === 'error') consoleErrors.push(msg.text());
     });
-    const exited = new Promise((resolveExit) => {
+    let settled = false;
+    const exited = new Promise((resolve) => {
+      const resolveExit = (code) => {
+        if (!settled) resolve(code);
+        settled = true;
+      };
       void page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
+      // A crashed page or a dead code-server would otherwise wait for the hard timeout.
+      page.on('crash', () => {
+        if (!settled) console.error('[run-integration] the workbench page crashed');
+        resolveExit(1);
+      });
+      server.proc.once('exit', (code) => {
+        if (!settled) console.error(`[run-integration] code-server exited (${code}) before the tests finished`);
+        resolveExit(1);
+      });
     });
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       const list = Array.isArray(args) ? args : [args];
