@@ -105,6 +105,37 @@ describe('UI: reliability', () => {
     assert.ok(!(await bodyText(frame, 'error')).some((t) => /interrupted because the window/.test(t)), 'its notice went with it');
   });
 
+  it('a question typed while a reply streams stays in the prompt (stop first), then goes out as its own message', async () => {
+    const s = await session();
+    const frame = await openChat(s.page);
+    const long = 'This reply is still streaming while the next question is typed. '.repeat(30).trim();
+    s.fake.enqueue({ text: long, chunkSize: 3, delayMs: 40 });
+    const chatRequestsBefore = s.fake.requests.filter((r) => r.method === 'POST').length;
+    const reply = await ask(s, frame, 'First question, long answer');
+    await until('the reply to stream', async () => (await reply.innerText()).trim().length > 20);
+
+    const prompt = frame.locator('[data-testid="prompt"]');
+    await prompt.fill('Second question, typed meanwhile');
+    await prompt.press('Enter');
+    assert.equal(await prompt.inputValue(), 'Second question, typed meanwhile', 'the typed question is kept');
+    assert.equal(await frame.locator('[data-testid="send"]').isVisible(), false, 'Send is replaced by Stop while streaming');
+    assert.equal(await reply.getAttribute('data-state'), 'streaming');
+    assert.equal(s.fake.requests.filter((r) => r.method === 'POST').length, chatRequestsBefore + 1, 'nothing else was sent');
+
+    await frame.locator('[data-testid="stop"]').click();
+    await waitForState(reply, 'stopped');
+    const stoppedText = (await reply.locator('.message-body').innerText()).replace(/\s+/g, ' ').trim();
+    s.fake.enqueue({ text: 'Answer to the second question.' });
+    await frame.locator('[data-testid="send"]').waitFor({ state: 'visible', timeout: WAIT });
+    const second = await ask(s, frame, await prompt.inputValue());
+    await waitForState(second, 'done');
+    assert.match(await second.locator('.message-body').innerText(), /^Answer to the second question\.$/);
+    // The first reply kept only its own text: nothing of the second answer landed in it.
+    assert.equal((await reply.locator('.message-body').innerText()).replace(/\s+/g, ' ').trim(), stoppedText);
+    assert.ok(long.startsWith(stoppedText));
+    assert.equal(await prompt.inputValue(), '');
+  });
+
   it('stored history that is corrupt and from an older version loads what it can; the chat still works', async () => {
     const s = await session();
     let frame = await openChat(s.page);
