@@ -2,8 +2,10 @@
 // UI suite: mocha in Node (tsx) driving the code-server workbench in headless Chromium through
 // playwright-core, with the extension installed from the packaged .vsix (test/ui/harness.ts).
 //
-//   node scripts/run-ui.mjs [--no-package] [--grep <pattern>] [--screenshots] [--keep]
+//   node scripts/run-ui.mjs [--no-package] [--grep <pattern>] [--file <name>]... [--screenshots] [--keep]
 //
+// --file runs only the test files whose name contains <name> (repeatable; default: every file), so a
+// single file can run without starting the whole suite on a small machine.
 // --screenshots rewrites docs/screenshots/*.png from the passing run. Failures leave a screenshot
 // and the logs in .test-artifacts/ui/. A hard timeout ends a hung run.
 import { execFileSync, spawn } from 'node:child_process';
@@ -25,10 +27,16 @@ if (!existsSync(vsix)) {
 await ensureCodeServer();
 rmSync(join(root, '.test-artifacts', 'ui'), { recursive: true, force: true });
 
+const only = argv.flatMap((a, i) => (a === '--file' && argv[i + 1] ? [argv[i + 1]] : []));
 const files = readdirSync(join(root, 'test', 'ui'))
   .filter((f) => f.endsWith('.test.ts'))
+  .filter((f) => only.length === 0 || only.some((name) => f.includes(name)))
   .sort()
   .map((f) => join('test', 'ui', f));
+if (files.length === 0) {
+  console.error(`[run-ui] no test file matches --file ${only.join(', ')}`);
+  process.exit(1);
+}
 const grep = argv.includes('--grep') ? ['--grep', argv[argv.indexOf('--grep') + 1]] : [];
 const mochaArgs = [
   join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'),
