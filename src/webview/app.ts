@@ -365,7 +365,7 @@ export class ChatApp {
     } else if (view.role === 'assistant' && (view.state === 'streaming' || entry.renderer)) {
       const renderer = this.streamer(entry);
       renderer.setText(view.text);
-      if (view.state !== 'streaming') renderer.flush();
+      if (view.state !== 'streaming') renderer.finish();
     } else if (entry.renderedText !== view.text) {
       body.replaceChildren(htmlFragment(doc, renderMarkdown(view.text, view.role === 'assistant')));
       entry.renderedText = view.text;

@@ -92,10 +92,21 @@ const BUTTONS: ReadonlyArray<{ testid: string; icon: string; label: string }> = 
   { testid: 'apply', icon: 'diff', label: 'Apply to Selection' },
 ];
 
+/** The language a fence's info string names, as shown in the header (first word, capped). */
+function fenceLanguage(info: string, md: MarkdownIt): string {
+  const text = info ? md.utils.unescapeAll(info).trim() : '';
+  return (text.split(/\s+/)[0] ?? '').slice(0, 40);
+}
+
+/** The highlight.js language a fence is highlighted with, or '' for plain text. */
+export function highlightLanguage(info: string, md: MarkdownIt): string {
+  const lang = fenceLanguage(info, md);
+  return lang !== '' && hljs.getLanguage(lang) !== undefined ? lang : '';
+}
+
 function renderCodeBlock(token: Token, env: RenderEnv, md: MarkdownIt): string {
   const index = env.nextCodeBlock++;
-  const info = token.info ? md.utils.unescapeAll(token.info).trim() : '';
-  const lang = (info.split(/\s+/)[0] ?? '').slice(0, 40);
+  const lang = fenceLanguage(token.info, md);
   const known = lang !== '' && hljs.getLanguage(lang) !== undefined;
   const langClass = known && /^[\w#+.-]+$/.test(lang) ? ` language-${lang}` : '';
   const label = lang === '' ? (token.type === 'code_block' ? 'code' : 'text') : lang;

@@ -11,10 +11,16 @@
 // the definitions they were rendered with; when those change (rare in model output) the message is
 // rendered again from scratch, so the result always equals a one-shot render.
 // Code-block indices are global over the message: the count of frozen blocks seeds each render.
+//
+// One block can be long on its own: a code fence that is still open (a model writing a whole file).
+// While the tail is exactly one open top-level fence, nothing can end it but a closing fence line,
+// so new text is appended to the <code> element as plain text, and the code is highlighted again
+// only each time it has grown by a quarter: linear work however long the block. `finish()` (or
+// the closing fence) brings back the exact, fully highlighted render.
 import type MarkdownIt from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
 import { htmlFragment } from './dom';
-import { HighlightCache, newRenderEnv, sharedMarkdown } from './markdown';
+import { HighlightCache, highlightCode, highlightLanguage, newRenderEnv, sharedMarkdown } from './markdown';
 
 export interface StreamingMarkdownOptions {
   md?: MarkdownIt;
@@ -29,6 +35,37 @@ export interface StreamingMarkdownOptions {
 const LINE_BREAK = /\r\n?|\n/g;
 
 type References = Record<string, { href: string; title: string }>;
+
+interface OpenFence {
+  /** Matches a line that would close this fence. */
+  closer: RegExp;
+  /** Where the fence's content starts in the tail. */
+  contentStart: number;
+  /** Lines before this offset are known not to close the fence. */
+  scanFrom: number;
+  code: HTMLElement;
+  /** highlight.js language, '' for plain text. */
+  lang: string;
+  /** Content length whose highlighting the <code> holds, and the length it shows in all. */
+  highlighted: number;
+  shown: number;
+}
+
+/**
+ * Where an open fence's content ends, as markdown-it reads it: to the end of the text, except that
+ * an unfinished last line of only spaces and tabs is not a line at all to markdown-it.
+ */
+function fenceContentEnd(tail: string, contentStart: number): number {
+  const lastLine = tail.lastIndexOf('\n') + 1;
+  if (lastLine >= contentStart && /^[ \t]*$/.test(tail.slice(lastLine))) return lastLine;
+  return tail.length;
+}
+
+/** A closing line for a fence opened with `markup`, as markdown-it reads it. */
+function closingFence(markup: string): RegExp {
+  const ch = markup[0] === '`' ? '`' : '~';
+  return new RegExp(`^ {0,3}${ch}{${markup.length},}[ \\t]*$`);
+}
 
 function sameRefs(a: References, b: References): boolean {
   const keys = Object.keys(a);
@@ -71,6 +108,8 @@ export class StreamingMarkdown {
   private dirty = false;
   private scheduled = false;
   private readonly highlightCache = new HighlightCache();
+  /** Set while the tail is one open top-level code fence (see the top of the file). */
+  private fence?: OpenFence;
   /** How many renders ran (for tests and the benchmark). */
   renders = 0;
 
@@ -82,6 +121,14 @@ export class StreamingMarkdown {
     this.codeActions = options.codeActions ?? true;
     this.schedule = options.schedule ?? defaultSchedule;
     this.onRender = options.onRender;
+  }
+
+  /**
+   * After a render, whether the DOM is exactly a one-shot render of the text; false only while an
+   * open code fence shows its newest part unhighlighted.
+   */
+  get exact(): boolean {
+    return !this.fence || this.fence.shown === this.fence.highlighted;
   }
 
   /** The whole text so far. */
@@ -116,6 +163,18 @@ export class StreamingMarkdown {
     this.onRender?.();
   }
 
+  /**
+   * Renders now, exactly as a one-shot render of the text would: call when the stream has ended
+   * (an open code fence's last part is otherwise shown unhighlighted until it grows).
+   */
+  finish(): void {
+    if (this.fence && this.fence.shown > this.fence.highlighted) {
+      this.fence = undefined;
+      this.dirty = true;
+    }
+    this.flush();
+  }
+
   private markDirty(): void {
     this.dirty = true;
     if (this.scheduled) return;
@@ -133,6 +192,7 @@ export class StreamingMarkdown {
     this.renderRefs = {};
     this.tail = text;
     this.tailNodes = [];
+    this.fence = undefined;
     this.container.replaceChildren();
   }
 
@@ -143,6 +203,10 @@ export class StreamingMarkdown {
   }
 
   private render(): void {
+    if (this.fence) {
+      if (this.extendFence(this.fence)) return;
+      this.fence = undefined;
+    }
     let { tokens, refs } = this.parseTail();
     if (!sameRefs(refs, this.renderRefs)) {
       // Frozen blocks may have resolved links with other definitions: render everything again.
@@ -155,8 +219,11 @@ export class StreamingMarkdown {
     const split = this.findSplit(tokens);
     let tailTokens = tokens;
     let frozenHtml = '';
+    /** Token line numbers count from the start of the parsed text, not of the remaining tail. */
+    let tailFirstLine = 0;
     if (split) {
       const { index: last, offset } = split;
+      tailFirstLine = tokens[last].map![0];
       const env = newRenderEnv(this.codeActions, this.frozenCodeBlocks);
       env.highlightCache = this.highlightCache;
       frozenHtml = this.md.renderer.render(tokens.slice(0, last), this.md.options, env);
@@ -176,6 +243,47 @@ export class StreamingMarkdown {
     const tailFragment = this.fragment(tailHtml);
     this.tailNodes = Array.from(tailFragment.childNodes);
     this.container.append(tailFragment);
+    this.fence = this.openFence(tailTokens, tailFirstLine);
+  }
+
+  /** The tail's open fence, if the tail is nothing else and the fast path can show it exactly. */
+  private openFence(tokens: Token[], firstLine: number): OpenFence | undefined {
+    if (tokens.length !== 1 || tokens[0].type !== 'fence' || tokens[0].level !== 0) return undefined;
+    const token = tokens[0];
+    const tail = this.tail;
+    // markdown-it normalizes \r and NUL and strips an indented fence's indentation: not here.
+    if (/[\r\0]/.test(tail)) return undefined;
+    const open = lineStartOffset(tail, token.map![0] - firstLine);
+    if (tail[open] !== token.markup[0]) return undefined;
+    const contentStart = tail.indexOf('\n', open) + 1;
+    if (contentStart === 0) return undefined; // the opening line (and its info string) is unfinished
+    const closer = closingFence(token.markup);
+    if (tail.slice(contentStart).split('\n').some((line) => closer.test(line))) return undefined;
+    const code = this.tailNodes
+      .find((n): n is HTMLElement => n.nodeType === 1 && (n as HTMLElement).classList.contains('code-block'))
+      ?.querySelector<HTMLElement>('pre > code');
+    if (!code) return undefined;
+    const lang = highlightLanguage(token.info, this.md);
+    const length = fenceContentEnd(tail, contentStart) - contentStart;
+    return { closer, contentStart, scanFrom: contentStart, code, lang, highlighted: length, shown: length };
+  }
+
+  /** Shows new text of the open fence; false when the fence may have closed (render normally). */
+  private extendFence(fence: OpenFence): boolean {
+    const tail = this.tail;
+    if (tail.includes('\r', fence.scanFrom) || tail.includes('\0', fence.scanFrom)) return false;
+    // Every line from the first unchecked one, including the unfinished last line, could close it.
+    for (const line of tail.slice(fence.scanFrom).split('\n')) if (fence.closer.test(line)) return false;
+    fence.scanFrom = tail.lastIndexOf('\n') + 1 || fence.scanFrom;
+    const length = fenceContentEnd(tail, fence.contentStart) - fence.contentStart;
+    if (length - fence.highlighted > Math.max(512, fence.highlighted / 4)) {
+      fence.code.innerHTML = highlightCode(tail.slice(fence.contentStart, fence.contentStart + length), fence.lang);
+      fence.highlighted = length;
+    } else if (length > fence.shown) {
+      fence.code.append(tail.slice(fence.contentStart + fence.shown, fence.contentStart + length));
+    }
+    fence.shown = length;
+    return true;
   }
 
   /** Records the definitions made in newly frozen text (parsed once more, only when there are any). */

@@ -17,6 +17,24 @@ function oneShot(text: string): string {
   return div.innerHTML;
 }
 
+/** The DOM with each code element reduced to its text (highlighting left out). */
+function shape(html: string): string {
+  const div = document.createElement('div');
+  div.innerHTML = html;
+  for (const code of Array.from(div.querySelectorAll('pre > code'))) code.textContent = code.textContent;
+  return div.innerHTML;
+}
+
+/**
+ * The renderer's DOM equals a one-shot render of `text`: exactly, or, while an open fence shows
+ * its newest part unhighlighted, in everything but that highlighting.
+ */
+function assertShows(r: StreamingMarkdown, container: HTMLElement, text: string, message?: string): void {
+  const expected = oneShot(text);
+  if (r.exact) assert.equal(container.innerHTML, expected, message);
+  else assert.equal(shape(container.innerHTML), shape(expected), message);
+}
+
 /** A renderer whose frames run only when the test says so. */
 function manualRenderer() {
   const container = document.createElement('div');
@@ -64,11 +82,12 @@ describe('webview streaming markdown', function () {
           sent += chunk;
           if (rand() < (big ? 0.1 : 0.4)) {
             frame();
-            assert.equal(container.innerHTML, oneShot(sent), `seed ${seed} after ${sent.length} chars`);
+            assertShows(r, container, sent, `seed ${seed} after ${sent.length} chars`);
           }
         }
         frame();
         assert.equal(r.text, text);
+        r.finish();
         assert.equal(container.innerHTML, oneShot(text));
       }
     });
@@ -79,8 +98,9 @@ describe('webview streaming markdown', function () {
         r.append(text[i]);
         r.flush();
         // Checking every prefix is quadratic; sample them, always including the end.
-        if (i % 17 === 0) assert.equal(container.innerHTML, oneShot(text.slice(0, i + 1)), `after ${i + 1} chars`);
+        if (i % 17 === 0) assertShows(r, container, text.slice(0, i + 1), `after ${i + 1} chars`);
       }
+      r.finish();
       assert.equal(container.innerHTML, oneShot(text));
     });
   }
@@ -101,9 +121,53 @@ describe('webview streaming markdown', function () {
         r.append(chunk);
         sent += chunk;
         r.flush();
-        assert.equal(container.innerHTML, oneShot(sent), `doc ${JSON.stringify(sent)}`);
+        assertShows(r, container, sent, `doc ${JSON.stringify(sent)}`);
       }
+      r.finish();
+      assert.equal(container.innerHTML, oneShot(text), `doc ${JSON.stringify(text)}`);
     }
+  });
+
+  it('a long open code fence grows in place and is highlighted again only now and then', () => {
+    const { container, r } = manualRenderer();
+    const line = (i: number) => `const value${i} = compute(${i}, "text", /re/g); // note ${i}\n`;
+    let text = 'Intro.\n\n```ts\n';
+    r.append(text);
+    r.flush();
+    const code = container.querySelector('pre > code')!;
+    let highlightedViews = 0;
+    for (let i = 0; i < 600; i++) {
+      for (const piece of line(i).match(/.{1,9}/gs)!) {
+        r.append(piece);
+        text += piece;
+        r.flush();
+        if (r.exact) highlightedViews++;
+      }
+      assert.equal(container.querySelector('pre > code'), code, 'the code element is kept, not re-rendered');
+      assert.equal(code.textContent, text.slice(text.indexOf('```ts\n') + 6));
+    }
+    assert.ok(text.length > 30_000);
+    // Re-highlighting happens each time the code grows by a quarter: a handful of times, not per chunk.
+    assert.ok(highlightedViews > 3 && highlightedViews < 30, `highlighted ${highlightedViews} times`);
+    assertShows(r, container, text);
+    r.append('```\n\nAfter.');
+    text += '```\n\nAfter.';
+    r.flush();
+    assert.ok(r.exact);
+    assert.equal(container.innerHTML, oneShot(text));
+  });
+
+  it('finish() shows a fence left open at the end exactly as a one-shot render', () => {
+    const { container, r } = manualRenderer();
+    const text = '```python\n' + 'x = 1  # c\n'.repeat(300) + 'y = "unfinished';
+    for (let i = 0; i < text.length; i += 50) {
+      r.append(text.slice(i, i + 50));
+      r.flush();
+    }
+    assert.equal(r.exact, false);
+    r.finish();
+    assert.ok(r.exact);
+    assert.equal(container.innerHTML, oneShot(text));
   });
 
   it('coalesces many appends into one render per frame', () => {
