@@ -65,6 +65,8 @@ const STATE_LABELS: Partial<Record<string, string>> = {
 const EAGER_CHARS = 16_000;
 /** Time slice for background rendering of older messages. */
 const SLICE_MS = 8;
+/** A scroll this soon (ms) after a wheel, touch or key in the conversation is the user's. */
+const USER_SCROLL_MS = 1000;
 /** How close to the bottom (px) counts as "at the bottom" for auto-scroll. */
 const BOTTOM_SLACK = 40;
 
@@ -102,6 +104,9 @@ export class ChatApp {
   private hasApiKey = true;
   private stickToBottom = true;
   private scrollQueued = false;
+  /** When the user last wheeled, touched or used a key in the conversation (for auto-scroll). */
+  private userScrollAt = -Infinity;
+  private pointerDown = false;
   private draftTimer: number | undefined;
   private pendingQueue: Entry[] = [];
   private pendingScheduled = false;
@@ -156,7 +161,7 @@ export class ChatApp {
       h(doc, 'p', {}, 'Ask GMI about your code. Select code in the editor and use “Explain” or “Refactor” from the GMI menu.'),
     );
     this.messagesEl = h(doc, 'div', { class: 'messages' });
-    this.list = h(doc, 'main', { class: 'conversation', 'aria-label': 'Conversation' }, this.welcome, this.empty, this.messagesEl);
+    this.list = h(doc, 'main', { class: 'conversation', 'aria-label': 'Conversation', tabindex: '0' }, this.welcome, this.empty, this.messagesEl);
 
     this.prompt = h(doc, 'textarea', {
       class: 'prompt',
@@ -261,7 +266,7 @@ export class ChatApp {
     this.messagesEl.append(fragment);
     this.renderChrome();
     this.stickToBottom = true;
-    this.scrollToBottomNow();
+    this.queueScroll(); // before the next paint; no forced layout here
     this.schedulePending();
   }
 
@@ -411,7 +416,10 @@ export class ChatApp {
       entry.renderedText = undefined;
       entry.renderer = new StreamingMarkdown(entry.body, {
         schedule: this.schedule,
-        onRender: () => this.queueScroll(),
+        // Renders run in an animation frame: keep the bottom in view in that same frame.
+        onRender: () => {
+          if (this.stickToBottom) this.scrollToBottomNow();
+        },
       });
       entry.renderer.setText(entry.view.text);
     }
@@ -555,8 +563,21 @@ export class ChatApp {
     this.stopButton.addEventListener('click', () => this.post({ type: 'stop' }));
     this.newChatButton.addEventListener('click', () => this.post({ type: 'newChat' }));
     this.modelButton.addEventListener('click', () => this.post({ type: 'action', action: 'selectModel' }));
+    // Only the user unpins the view: scroll events also come from our own scrolling and from
+    // scroll anchoring while off-screen messages change size, and those must not stop the follow.
+    const markIntent = () => {
+      this.userScrollAt = performance.now();
+    };
+    for (const type of ['wheel', 'touchmove', 'keydown'] as const) this.list.addEventListener(type, markIntent, { passive: true });
+    this.list.addEventListener('pointerdown', () => {
+      this.pointerDown = true;
+    });
+    this.win.addEventListener('pointerup', () => {
+      this.pointerDown = false;
+    });
     this.list.addEventListener('scroll', () => {
-      this.stickToBottom = this.atBottom();
+      if (this.atBottom()) this.stickToBottom = true;
+      else if (this.pointerDown || performance.now() - this.userScrollAt < USER_SCROLL_MS) this.stickToBottom = false;
     }, { passive: true });
     this.list.addEventListener('click', (e) => this.onListClick(e));
     // Middle-click and friends must not navigate either.
@@ -571,6 +592,9 @@ export class ChatApp {
     const link = target.closest('a');
     if (link && this.list.contains(link)) {
       e.preventDefault();
+      // VS Code's webview host opens any clicked link itself (a click listener on the window that
+      // ignores preventDefault): stop the click here so only the host's ask-first path runs.
+      e.stopPropagation();
       const href = link.getAttribute('href');
       if (href && href.length <= MAX_LINK_CHARS) this.post({ type: 'openLink', href });
       return;

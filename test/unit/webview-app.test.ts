@@ -295,6 +295,12 @@ describe('webview chat app', function () {
     Object.defineProperty(list, 'scrollHeight', { get: () => 500 + list.textContent!.length });
     Object.defineProperty(list, 'scrollTop', { get: () => top, set: (v: number) => { top = Math.max(0, Math.min(v, list.scrollHeight - 500)); } });
     const userScroll = (to: number) => {
+      list.dispatchEvent(new t.dom.window.WheelEvent('wheel', { deltaY: to - list.scrollTop }));
+      list.scrollTop = to;
+      list.dispatchEvent(new t.dom.window.Event('scroll'));
+    };
+    const layoutScroll = (to: number) => {
+      // e.g. scroll anchoring while off-screen messages change size: not the user's doing
       list.scrollTop = to;
       list.dispatchEvent(new t.dom.window.Event('scroll'));
     };
@@ -305,6 +311,10 @@ describe('webview chat app', function () {
     t.frame();
     assert.ok(bottom() > 1000);
     assert.equal(list.scrollTop, bottom(), 'pinned to the bottom while streaming');
+    layoutScroll(bottom() - 300);
+    t.send({ type: 'append', id: 'a1', text: 'x '.repeat(100) });
+    t.frame();
+    assert.equal(list.scrollTop, bottom(), 'a scroll the user did not make does not stop the follow');
     userScroll(100);
     t.send({ type: 'append', id: 'a1', text: '\n\nmore '.repeat(200) });
     t.frame();
