@@ -63,6 +63,10 @@ export const QUIET_SETTINGS = {
   'window.restoreWindows': 'none',
   'files.hotExit': 'off',
   'editor.accessibilitySupport': 'off',
+  // The tests open .ts files: the syntax-only TypeScript server spares the 2-core machines a full
+  // project load per file (no type checking is needed to test the extension).
+  'typescript.tsserver.useSyntaxServer': 'always',
+  'typescript.disableAutomaticTypeAcquisition': true,
 };
 
 /** Installs a .vsix into an extensions folder with code-server's own CLI. */

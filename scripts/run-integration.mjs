@@ -30,7 +30,7 @@ import {
 const WORKBENCH_NOISE = /^(Ignoring fetching additional builtin|Updating additional builtin|Creating a socket|Resolv(ing|ed) connection token|\[Service Worker\]|ChatSessionStore:|Creation of workbench contribution)/;
 /** The API key the tests store (helpers.ts reads it from the environment). */
 const TEST_KEY = 'gmi-test-key-4f1c9a7e0b2d';
-const TIMEOUT_MS = Number(process.env.GMI_INTEGRATION_TIMEOUT_MS ?? 240_000);
+const TIMEOUT_MS = Number(process.env.GMI_INTEGRATION_TIMEOUT_MS ?? 600_000);
 export const testsOutDir = join(root, 'out', 'test', 'integration');
 
 /** Bundles test/integration/index.ts and every *.test.ts into out/test/integration (CJS, vscode external). */

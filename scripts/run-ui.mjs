@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { root } from './code-server-harness.mjs';
 import { ensureCodeServer } from './setup-code-server.mjs';
 
-const TIMEOUT_MS = Number(process.env.GMI_UI_TIMEOUT_MS ?? 300_000);
+const TIMEOUT_MS = Number(process.env.GMI_UI_TIMEOUT_MS ?? 900_000);
 const argv = process.argv.slice(2);
 const started = Date.now();
 
