@@ -72,32 +72,36 @@ describe('Reliability', () => {
     return { done, replyCount };
   }
 
-  it('a chat reply and a refactor stream at once, each getting only its own text', async () => {
+  it('a chat reply and a refactor stream at once, each getting only its own text', async function () {
+    this.timeout(120_000);
     const editor = await openLoopSelected();
     const original = editor.document.getText();
     const sel = editor.selection;
     const [start, end] = [editor.document.offsetAt(sel.start), editor.document.offsetAt(sel.end)];
-    // The chat reply is slow (~2 s); the refactor reply is quick and lands while the chat still streams.
+    // The chat reply streams for ~9 s; the refactor reply (~1 s) streams entirely inside it.
     fake.enqueue(
-      { text: CHAT_TEXT, chunkSize: 4, delayMs: 20 },
-      { text: `Here it is:\n\n\`\`\`ts\n${NEW_LOOP}\n\`\`\`\n`, chunkSize: 3, delayMs: 5 },
+      { text: CHAT_TEXT, chunkSize: 2, delayMs: 40 },
+      { text: `Here it is:\n\n\`\`\`ts\n${NEW_LOOP}\n\`\`\`\n`, chunkSize: 3, delayMs: 20 },
     );
-    let chatStateAtProposal: string | undefined;
     stubs.allowHost();
     stubs.inputBox('What does this loop do?', 'Use a for-of loop');
-    stubs.stub('showInformationMessage', async (message: string) => {
-      if (!/Apply the proposed change/.test(message)) return undefined;
-      chatStateAtProposal = lastAssistant()?.state;
-      return 'Apply';
-    });
+    stubs.stub('showInformationMessage', async (message: string) => (/Apply the proposed change/.test(message) ? 'Apply' : undefined));
 
     const chat = await startStreamingAsk();
     assert.equal(chatRequests(fake).length, 1, 'the chat request went out first');
-    await vscode.commands.executeCommand('gmi.refactorSelection', editor);
+    const refactoring = vscode.commands.executeCommand('gmi.refactorSelection');
+    await waitFor('the refactor request', () => chatRequests(fake).length === 2, 60_000);
+    const [chatIndex, refactorIndex] = chatRequests(fake).map((r) => fake.requests.indexOf(r));
+    // ('clientClosed' is fine: the client hangs up as soon as it has the end event.)
+    await fake.waitForOutcome(refactorIndex);
+    // Both streams were on the wire at once: the refactor reply was over while the chat's was not.
+    assert.equal(fake.requests[chatIndex].outcome, undefined, 'the chat reply was still streaming');
+    assert.equal(lastAssistant()?.state, 'streaming');
+    await refactoring;
     await chat.done;
     await api.chatIdle();
+    await fake.waitForOutcome(chatIndex);
 
-    assert.equal(chatStateAtProposal, 'streaming', 'the refactor finished while the chat reply was still streaming');
     const [chatReq, refactorReq] = chatRequests(fake);
     assert.match(lastUserText(chatReq.body), /What does this loop do\?/);
     assert.match(lastUserText(refactorReq.body), /Use a for-of loop/);
@@ -112,7 +116,8 @@ describe('Reliability', () => {
     assert.ok(!editor.document.getText().includes('walks the list'), 'no chat text in the document');
   });
 
-  it('a question sent while a reply streams is refused unless the user stops first; never two replies in one message', async () => {
+  it('a question sent while a reply streams is refused unless the user stops first; never two replies in one message', async function () {
+    this.timeout(90_000);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     fake.enqueue({ text: CHAT_TEXT, chunkSize: 4, delayMs: 15 }, { text: 'Answer to the third question.', chunkSize: 4, delayMs: 15 });
     stubs.inputBox('First question', 'Second question', 'Third question');
