@@ -219,6 +219,21 @@ const CASES: FaultCase[] = [
     }),
   },
   {
+    // The connection closed cleanly with nothing in it: reported as cut off, not retried (only
+    // connection errors, timeouts and retryable statuses are).
+    name: 'a 200 stream with an empty body',
+    plans: () => [{ rawEvents: '' }, { text: 'must not be used' }],
+    expect: (api) => ({
+      kind: 'stream',
+      action: 'retry',
+      message: api === 'messages' ? /^The reply was cut off: .*\(no message_stop\)\. Try again\.$/ : /^The reply was cut off: .*\(no \[DONE\]\)\. Try again\.$/,
+      partial: false,
+      text: '',
+      requests: 1,
+      delays: [],
+    }),
+  },
+  {
     name: 'malformed JSON in one event',
     plans: (api) => [{ rawEvents: malformed[api], rawChunkBytes: 5 }, { text: 'must not be used' }],
     expect: () => ({ kind: 'stream', action: 'retry', message: /^GMI sent a malformed stream event \(invalid JSON.*\)\. Try again\.$/, partial: true, text: 'ok ', requests: 1, delays: [] }),
