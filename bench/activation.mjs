@@ -4,7 +4,7 @@
 // out/test/integration, which other runs in the same tree may be using, so it is not run here.)
 import { log, median, printTable, round, runTsx } from './lib.mjs';
 
-const RUNS = Number(process.env.BENCH_ACTIVATION_RUNS ?? 2);
+const RUNS = Number(process.env.BENCH_ACTIVATION_RUNS ?? 3);
 
 export async function runActivation() {
   log('activation', `${RUNS} fresh code-server sessions, "GMI: Show Log" activates the extension`);

@@ -14,7 +14,7 @@ const SIZES_KB = (process.env.BENCH_SIZES_KB ?? '100,400,800').split(',').map(Nu
 /** Runs of our renderer per size (median reported). */
 const OUR_RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /** Chunk positions measured for a whole-message baseline (a divisor of 4,000); BENCH_FULL=1 measures all. */
-const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 20);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 10);
 const FULL = process.env.BENCH_FULL === '1';
 
 const CSS = `
