@@ -154,9 +154,7 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   const row = page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: title }).first();
   const deadline = Date.now() + WAIT;
   for (;;) {
-    await closeQuickInput(page);
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: WAIT });
+    await openQuickInput(page);
     await input.fill(`>${title}`);
     try {
       await row.waitFor({ state: 'visible', timeout: 3000 });
@@ -166,6 +164,20 @@ export async function runCommand(page: Page, title: string): Promise<void> {
     }
   }
   await page.keyboard.press('Enter');
+}
+
+/**
+ * Opens Quick Open by clicking the title bar's command center: a click works wherever the keyboard
+ * focus is (a shortcut pressed while a webview has focus may never reach the workbench) and leaves
+ * the editor's selection alone.
+ */
+export async function openQuickInput(page: Page): Promise<void> {
+  await closeQuickInput(page);
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  const commandCenter = page.locator('.command-center .command-center-center');
+  if (await commandCenter.isVisible()) await commandCenter.click();
+  else await page.keyboard.press('Control+P');
+  await input.waitFor({ state: 'visible', timeout: WAIT });
 }
 
 /** Closes the palette/input box if one is open (Escape in an editor would drop its selection). */
@@ -245,9 +257,7 @@ export async function openFile(page: Page, name: string): Promise<void> {
   const row = page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: name });
   const deadline = Date.now() + WAIT;
   for (;;) {
-    await closeQuickInput(page);
-    await page.keyboard.press('Control+P');
-    await input.waitFor({ state: 'visible', timeout: WAIT });
+    await openQuickInput(page);
     await input.fill(name);
     try {
       await row.waitFor({ state: 'visible', timeout: 4000 });
