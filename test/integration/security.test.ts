@@ -32,6 +32,8 @@ async function countingServer(): Promise<{ url: string; connections: () => numbe
   let connections = 0;
   const sockets = new Set<Socket>();
   const server = http.createServer((_req, res) => res.writeHead(502).end());
+  // As a proxy: refuse every tunnel at once, so a client that tried gets a quick failure.
+  server.on('connect', (_req, socket: Socket) => socket.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n'));
   server.on('connection', (s: Socket) => {
     connections++;
     sockets.add(s);
@@ -156,7 +158,8 @@ describe('security: where the key goes', () => {
     assert.equal(chatRequests(first).length, 2);
   });
 
-  it('http:// to a host that is not loopback is refused before anything is sent', async () => {
+  it('http:// to a host that is not loopback is refused before anything is sent', async function () {
+    this.timeout(90_000); // the https control is retried after the proxy refuses it
     // Everything goes through a loopback "proxy" that only counts connections: had the extension
     // tried to reach the insecure URL, the count would show it (and nothing leaves the machine).
     const proxy = await countingServer();
@@ -174,6 +177,13 @@ describe('security: where the key goes', () => {
       }
       assert.equal(proxy.connections(), 0, 'a connection was made for an insecure base URL');
       assert.deepEqual(asked, [], 'the host question came before the URL check');
+
+      // Control: the same host over https is allowed, and its request does reach the counting
+      // proxy, so the zero above means "never tried", not "went somewhere unseen".
+      await setBaseUrl('https://gmi-gateway.invalid/v1');
+      await ask('https control');
+      assert.deepEqual(asked, ['gmi-gateway.invalid']);
+      await waitFor('the control request at the proxy', () => proxy.connections() > 0);
     } finally {
       await vscode.workspace.getConfiguration('http').update('proxy', undefined, vscode.ConfigurationTarget.Global);
       await proxy.close();
