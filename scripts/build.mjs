@@ -44,18 +44,30 @@ const llhttpOncePlugin = {
   },
 };
 
+// markdown-it imports only decodeHTML / decodeHTMLStrict from `entities`; its index also pulls in the
+// encoder tables (~23 KB). Point it at the decoder alone.
+const entitiesDecodeOnlyPlugin = {
+  name: 'entities-decode-only',
+  setup(build) {
+    build.onResolve({ filter: /^entities$/ }, (args) =>
+      /markdown-it/.test(args.importer) ? { path: path.resolve('node_modules/entities/lib/esm/decode.js') } : undefined,
+    );
+  },
+};
+
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
 
 const targets = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyChunksPlugin] },
   { ...node, entryPoints: ['src/gmi/index.ts'], outfile: 'dist/gmi.js', plugins: [llhttpOncePlugin] },
-  { ...node, entryPoints: ['src/code/codeBlocks.ts'], outfile: 'dist/markdown.js' },
+  { ...node, entryPoints: ['src/code/codeBlocks.ts'], outfile: 'dist/markdown.js', plugins: [entitiesDecodeOnlyPlugin] },
   {
     ...common,
     entryPoints: ['src/webview/main.ts'],
     outfile: 'dist/webview.js',
     platform: 'browser',
     format: 'iife',
+    plugins: [entitiesDecodeOnlyPlugin],
     target: 'es2022',
   },
 ];
