@@ -287,13 +287,20 @@ describe('UI: security', function () {
     assert.equal(s.page.url().startsWith(origin), true, 'the workbench navigated away');
   });
 
-  it('control: a request the page really makes reaches the canary and is recorded', async () => {
-    // Runs last: proves the zero above is not a canary or recorder that cannot see anything.
+  it('control: the browser can reach the canary, and the recorder sees the webview frames', async () => {
+    // Runs last: the zeros above are not a canary the browser cannot reach, nor a recorder blind to
+    // webview frames. (The workbench page itself cannot fetch it: its own CSP blocks http: origins.)
     const before = canary.connections;
-    await s.page.evaluate(`fetch('http://${canary.host}/control', { mode: 'no-cors' }).catch(() => undefined)`);
+    const other = await s.browser.newContext();
+    try {
+      const p = await other.newPage();
+      await p.goto(`http://${canary.host}/control`).catch(() => undefined);
+    } finally {
+      await other.close();
+    }
     await until('the canary to count the control request', async () => canary.connections > before);
     assert.ok(canary.requests.includes('GET /control'));
-    assert.ok(watch.requests.some((r) => r.url === `http://${canary.host}/control`), 'the recorder saw it');
+    assert.ok(watch.requests.some((r) => /\/gmi-cloud\.gmi-vscode-[^/]+\/dist\/webview\.js$/.test(r.url)), "the recorder saw the webview's own script load");
   });
 });
 
@@ -488,6 +495,7 @@ describe('UI: the key stays out of the page, the log and errors', function () {
     // and the browser-side global/workspace state, after the echoes.
     const leaks: string[] = [];
     let scanned = 0;
+    const stateDbs: string[] = [];
     const walk = (dir: string) => {
       for (const name of fs.readdirSync(dir)) {
         const p = path.join(dir, name);
@@ -495,12 +503,14 @@ describe('UI: the key stays out of the page, the log and errors', function () {
         if (st.isDirectory()) walk(p);
         else if (st.isFile()) {
           scanned++;
+          if (name.startsWith('state.vscdb')) stateDbs.push(path.relative(s.userDataDir, p));
           if (fs.readFileSync(p).includes(UI_KEY)) leaks.push(path.relative(s.userDataDir, p));
         }
       }
     };
     walk(s.userDataDir);
     assert.ok(scanned > 10, `scanned ${scanned} files`);
+    console.log(`      scanned ${scanned} files under the user-data dir (${stateDbs.join(', ') || 'no state.vscdb'})`);
     assert.deepEqual(leaks, [], 'files under the user-data dir hold the key');
     const h = await import(path.join(ROOT, 'scripts', 'code-server-harness.mjs'));
     const storage: Array<[string, string]> = await h.dumpBrowserStorage(s.page);
