@@ -21,10 +21,11 @@ export async function openLink(href: string, log: Log): Promise<void> {
     return;
   }
   const open = 'Open Link';
-  const shown = url.href.length > 300 ? `${url.href.slice(0, 300)}…` : url.href;
+  // The whole address, never cut: what a planted link carries sits at its end. (The view sends at
+  // most MAX_LINK_CHARS characters.)
   const pick = await vscode.window.showWarningMessage(
     `Open this link from the reply?`,
-    { modal: true, detail: `${shown}\n\nLinks in model replies can be planted by prompt injection. Check the address (including anything after "?") before opening.` },
+    { modal: true, detail: `${url.href}\n\nLinks in model replies can be planted by prompt injection. Check the address (including anything after "?") before opening.` },
     open,
   );
   if (pick === open) await vscode.env.openExternal(vscode.Uri.parse(url.href, true));
