@@ -280,6 +280,18 @@ describe('UI: security', function () {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden', timeout: WAIT });
 
+    // A long planted link hides its payload at the end: the modal still shows all of it.
+    const long = `http://${canary.host}/docs?page=${'a'.repeat(900)}&k=SECRET-AT-THE-END`;
+    s.fake.enqueue({ text: `Read [the docs](${long}) first.` });
+    const reply = await ask(s, frame, 'A reply with a long link');
+    await waitForState(reply, 'done');
+    await reply.locator('a').first().click();
+    await dialog.waitFor({ state: 'visible', timeout: WAIT });
+    const shown = (await dialog.innerText()).replace(/\s+/g, '');
+    assert.ok(shown.includes(long), `the modal shows the whole ${long.length}-character link, its end included`);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: WAIT });
+
     assert.equal(watch.popups.length, popupsBefore, 'a page opened');
     assert.deepEqual(await pwnedFrames(s.page), []);
     assert.equal(canary.connections, 0, `the canary was reached: ${canary.requests.join(', ')}`);
