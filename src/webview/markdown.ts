@@ -141,6 +141,14 @@ function alignCellRule(tokens: Token[], idx: number, options: MarkdownIt.Options
 /** The one markdown-it configuration of the chat. The host extracts code with the same options. */
 export function createMarkdown(): MarkdownIt {
   const md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
+  // Only web and mail links become links; anything else with a scheme (command:, vscode:, file:,
+  // javascript:, data:…) or protocol-relative stays text. The host checks again before opening.
+  const defaultValidate = md.validateLink.bind(md);
+  md.validateLink = (url) => {
+    const u = url.trim();
+    if (u.startsWith('//')) return false;
+    return /^[a-z][a-z0-9+.-]*:/i.test(u) ? /^(https?|mailto):/i.test(u) && defaultValidate(u) : defaultValidate(u);
+  };
   const rules = md.renderer.rules;
   rules.fence = (tokens, idx, _o, env) => renderCodeBlock(tokens[idx], env as RenderEnv, md);
   rules.code_block = (tokens, idx, _o, env) => renderCodeBlock(tokens[idx], env as RenderEnv, md);

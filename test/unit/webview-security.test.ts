@@ -119,3 +119,19 @@ describe('webview rendering of hostile replies', function () {
     assert.match(div.textContent!, /<b onclick="x">bold\?<\/b>/);
   });
 });
+
+describe('webview: only web and mail links are links', () => {
+  it('renders http(s) and mailto as links, other schemes and protocol-relative URLs as text', () => {
+    const html = renderMarkdown(
+      [
+        '[web](https://example.com/a) [mail](mailto:a@example.com)',
+        '[cmd](command:workbench.action.terminal.new) [vs](vscode:extension/x) [file](file:///etc/passwd)',
+        '[js](javascript:alert(1)) [proto](//evil.example/x) <command:workbench.action.reloadWindow>',
+      ].join('\n\n'),
+      false,
+    );
+    const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
+    assert.deepEqual(hrefs, ['https://example.com/a', 'mailto:a@example.com']);
+    for (const text of ['cmd', 'vs', 'file', 'js', 'proto']) assert.match(html, new RegExp(`\\[${text}\\]`));
+  });
+});
