@@ -5,7 +5,7 @@
 // IndexedDB, one string per extension) while nothing is pending, then the page is reloaded.
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
-import { ask, ensureKey, messages, openChat, session, until, waitForState, waitForWorkbench, WAIT } from './harness';
+import { ask, ensureKey, messages, openChat, runCommand, session, until, waitForState, waitForWorkbench, WAIT } from './harness';
 
 const EXTENSION_STATE_KEY = 'gmi-cloud.gmi-vscode';
 const CONVERSATION_KEY = 'gmi.conversation';
@@ -60,6 +60,14 @@ const bodyText = async (frame: FrameLocator, role: 'user' | 'assistant' | 'error
 
 describe('UI: reliability', () => {
   before(async () => ensureKey(await session()));
+  // Leave the workbench as a fresh window has it: the chat view closed (suites after this one
+  // watch the view load).
+  after(async () => {
+    const s = await session();
+    await s.page.reload();
+    await waitForWorkbench(s.page);
+    await runCommand(s.page, 'View: Close Primary Side Bar');
+  });
 
   it('a reload during a stream keeps the question and the partial answer, marked interrupted, and Retry works', async () => {
     const s = await session();
