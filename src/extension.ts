@@ -106,12 +106,12 @@ export function activate(context: vscode.ExtensionContext): GmiExtensionApi {
     chat.onDidChangeBusy((busy) => view.setBusy(busy)),
     keys.onDidChange(() => {
       connection.reset();
-      void view.refreshState();
+      void view.refreshSettings();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsGmi(e)) return;
       models.refreshStatus();
-      void view.refreshState();
+      void view.refreshSettings();
     }),
     command('gmi.setApiKey', async () => {
       const key = await keys.prompt();

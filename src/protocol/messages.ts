@@ -43,6 +43,8 @@ export type HostToWebview =
   | { type: 'append'; id: string; text?: string; thinking?: string }
   | { type: 'messageUpdated'; message: MessageView }
   | { type: 'busy'; busy: boolean }
+  /** The key or model changed: cheap, unlike a full `state` (which carries every message). */
+  | { type: 'settings'; hasApiKey: boolean; model: string }
   | { type: 'setPrompt'; text: string }
   | { type: 'focusPrompt' };
 
@@ -168,6 +170,8 @@ export function parseHostMessage(raw: unknown): HostToWebview | undefined {
         : undefined;
     case 'busy':
       return typeof raw.busy === 'boolean' ? (raw as HostToWebview) : undefined;
+    case 'settings':
+      return typeof raw.hasApiKey === 'boolean' && typeof raw.model === 'string' ? (raw as HostToWebview) : undefined;
     case 'setPrompt':
       return typeof raw.text === 'string' ? (raw as HostToWebview) : undefined;
     case 'focusPrompt':

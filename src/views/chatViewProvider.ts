@@ -85,6 +85,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.post({ type: 'state', state: await this.state() });
   }
 
+  /** After a key or settings change: only the model and key status, never the whole conversation. */
+  async refreshSettings(): Promise<void> {
+    if (!this.ready) return;
+    this.post({ type: 'settings', hasApiKey: await this.handlers.hasApiKey(), model: this.handlers.model() });
+  }
+
   setBusy(busy: boolean): void {
     this.flushAppends();
     this.post({ type: 'busy', busy });

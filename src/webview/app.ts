@@ -224,6 +224,11 @@ export class ChatApp {
         this.busy = message.busy;
         this.renderChrome();
         break;
+      case 'settings':
+        this.hasApiKey = message.hasApiKey;
+        this.setModel(message.model);
+        this.renderChrome();
+        break;
       case 'setPrompt':
         this.prompt.value = message.text;
         this.prompt.setSelectionRange(message.text.length, message.text.length);

@@ -89,6 +89,7 @@ describe('protocol: messages from the host', () => {
       { type: 'messageUpdated', message: { ...message, state: 'done', usage: { inputTokens: 1, outputTokens: 2 } } },
       { type: 'append', id: 'a1', text: 'more' },
       { type: 'busy', busy: true },
+      { type: 'settings', hasApiKey: false, model: 'openai/gpt-5' },
       { type: 'setPrompt', text: 'draft' },
       { type: 'focusPrompt' },
     ];
@@ -104,6 +105,7 @@ describe('protocol: messages from the host', () => {
       { type: 'messageUpdated', message: { ...message, actions: ['rm'] } },
       { type: 'append', id: 'a1', text: 3 },
       { type: 'busy', busy: 'yes' },
+      { type: 'settings', hasApiKey: 'no', model: 'm' },
       { type: 'eval', code: 'alert(1)' },
     ];
     for (const m of bad) assert.equal(parseHostMessage(m), undefined, JSON.stringify(m));

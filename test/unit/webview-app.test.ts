@@ -108,6 +108,21 @@ describe('webview chat app', function () {
     assert.ok(t.$('[data-testid="welcome"]')!.hidden);
   });
 
+  it('a settings message updates the model and welcome without touching the messages', () => {
+    const t = setup();
+    t.app.start();
+    t.send({ type: 'state', state: state([{ id: 'u1', role: 'user', text: 'Hello' }]) });
+    const before = t.$$('[data-testid="message"]');
+    t.send({ type: 'settings', hasApiKey: false, model: 'deepseek-ai/DeepSeek-V3.2' });
+    assert.equal(t.$('[data-testid="model"]')!.textContent, 'deepseek-ai/DeepSeek-V3.2');
+    assert.ok(!t.$('[data-testid="welcome"]')!.hidden, 'welcome shown once the key is gone');
+    const after = t.$$('[data-testid="message"]');
+    assert.equal(after.length, 1);
+    assert.strictEqual(after[0], before[0], 'the same element: nothing was re-rendered');
+    t.send({ type: 'settings', hasApiKey: true, model: 'deepseek-ai/DeepSeek-V3.2' });
+    assert.ok(t.$('[data-testid="welcome"]')!.hidden);
+  });
+
   it('ignores malformed host messages', () => {
     const t = setup();
     t.app.start();
