@@ -20,7 +20,12 @@ const PROSE =
 
 describe('UI: sidebar chat', () => {
   // The key is set on first use (01-first-use), or here when that file is not part of the run.
-  beforeEach(async () => ensureKey(await session()));
+  beforeEach(async () => {
+    const s = await session();
+    await ensureKey(s);
+    // Reply plans left by a test that failed half-way must not answer this test's requests.
+    s.fake.reset();
+  });
 
   it('a question typed in the sidebar streams in, then shows the model and token count', async () => {
     const s = await session();

@@ -1,11 +1,16 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ask, ensureKey, messages, openChat, ROOT, session, UI_KEY, waitForState, waitForWorkbench, WAIT } from './harness';
+import { ask, ensureKey, messages, openChat, ROOT, session, UI_KEY, until, waitForState, waitForWorkbench, WAIT } from './harness';
 
 describe('UI: reload', () => {
   // The key is set on first use (01-first-use), or here when that file is not part of the run.
-  beforeEach(async () => ensureKey(await session()));
+  beforeEach(async () => {
+    const s = await session();
+    await ensureKey(s);
+    // Reply plans left by a test that failed half-way must not answer this test's requests.
+    s.fake.reset();
+  });
 
   it('after a page reload the conversation is still there', async () => {
     const s = await session();
@@ -14,6 +19,13 @@ describe('UI: reload', () => {
     const reply = await ask(s, frame, 'A question to remember');
     await waitForState(reply, 'done');
     const texts = await messages(frame).allInnerTexts();
+    // The workspace state reaches the browser's IndexedDB a moment after the extension writes it;
+    // wait for that state (a reload in between loses what the page had not stored yet).
+    const h = await import(path.join(ROOT, 'scripts', 'code-server-harness.mjs'));
+    await until('the reply saved in the workspace state', async () => {
+      const storage: Array<[string, string]> = await h.dumpBrowserStorage(s.page);
+      return storage.some(([where, text]) => /vscode-web-state-db-(?!global)[^/]+\/ItemTable\/gmi-cloud\.gmi-vscode$/.test(where) && text.includes('Remember me after the reload.'));
+    });
 
     await s.page.reload();
     await waitForWorkbench(s.page);

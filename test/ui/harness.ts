@@ -145,25 +145,33 @@ export async function docScreenshot(page: Page, name: string): Promise<void> {
 // ---------- the workbench ----------
 
 /**
- * Runs a command from the palette (F1) by its title, as a user would. Right after start-up the
+ * Runs a command from the palette by its title, as a user would. Right after start-up the
  * extension's contributions may not be registered yet and an open palette does not refresh, so it
  * reopens the palette until the command is listed.
  */
 export async function runCommand(page: Page, title: string): Promise<void> {
+  await pickFromQuickOpen(page, `>${title}`, title);
+}
+
+/**
+ * Types `text` into Quick Open and clicks the highlighted row once it shows `rowText`; retries the
+ * whole gesture if the widget closes under it (a focus change) or the row does not come.
+ */
+async function pickFromQuickOpen(page: Page, text: string, rowText: string): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  const row = page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: title }).first();
+  const row = page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: rowText }).first();
   const deadline = Date.now() + WAIT;
   for (;;) {
-    await openQuickInput(page);
-    await input.fill(`>${title}`);
     try {
-      await row.waitFor({ state: 'visible', timeout: 3000 });
-      break;
+      await openQuickInput(page, 5000);
+      await input.fill(text, { timeout: 3000 });
+      await row.waitFor({ state: 'visible', timeout: 4000 });
+      await row.click({ timeout: 3000 });
+      return;
     } catch (err) {
       if (Date.now() > deadline) throw err;
     }
   }
-  await page.keyboard.press('Enter');
 }
 
 /**
@@ -171,13 +179,13 @@ export async function runCommand(page: Page, title: string): Promise<void> {
  * focus is (a shortcut pressed while a webview has focus may never reach the workbench) and leaves
  * the editor's selection alone.
  */
-export async function openQuickInput(page: Page): Promise<void> {
+export async function openQuickInput(page: Page, timeout = WAIT): Promise<void> {
   await closeQuickInput(page);
   const input = page.locator('.quick-input-widget .quick-input-box input');
   const commandCenter = page.locator('.command-center .command-center-center');
   if (await commandCenter.isVisible()) await commandCenter.click();
   else await page.keyboard.press('Control+P');
-  await input.waitFor({ state: 'visible', timeout: WAIT });
+  await input.waitFor({ state: 'visible', timeout });
 }
 
 /** Closes the palette/input box if one is open (Escape in an editor would drop its selection). */
@@ -251,22 +259,9 @@ export async function sendPrompt(frame: FrameLocator, text: string): Promise<voi
   await prompt.press('Enter');
 }
 
-/** Opens a workspace file with Quick Open (Ctrl+P), retrying while the file search is not ready. */
+/** Opens a workspace file with Quick Open, as a user would. */
 export async function openFile(page: Page, name: string): Promise<void> {
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  const row = page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: name });
-  const deadline = Date.now() + WAIT;
-  for (;;) {
-    await openQuickInput(page);
-    await input.fill(name);
-    try {
-      await row.waitFor({ state: 'visible', timeout: 4000 });
-      break;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-    }
-  }
-  await page.keyboard.press('Enter');
+  await pickFromQuickOpen(page, name, name);
   await page.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).waitFor({ state: 'visible', timeout: WAIT });
   await activeEditor(page).locator('.view-line').first().waitFor({ state: 'visible', timeout: WAIT });
 }
