@@ -3,6 +3,7 @@ import {
   activeEditor,
   answerInputBox,
   approveHostIfAsked,
+  contextMenu,
   docScreenshot,
   editorText,
   ensureKey,
@@ -67,9 +68,7 @@ describe('UI: editor commands', () => {
     s.fake.enqueue({ text: 'It builds a greeting.' });
     const sent = s.fake.requests.length;
 
-    await activeEditor(s.page).locator('.view-line').nth(10).click({ button: 'right' });
-    await s.page.getByRole('menuitem', { name: 'GMI' }).hover();
-    await s.page.getByRole('menuitem', { name: 'Explain Selection' }).click();
+    await contextMenu(s.page, ['GMI', 'Explain Selection'], () => activeEditor(s.page).locator('.view-line').nth(10).click({ button: 'right' }));
     await approveHostIfAsked(s);
 
     const reply = messages(frame, 'assistant').nth(before);

@@ -188,8 +188,37 @@ export async function openQuickInput(page: Page, timeout = WAIT): Promise<void> 
   await input.waitFor({ state: 'visible', timeout });
 }
 
+/**
+ * Opens a context menu with `open` (a right-click) and picks `path` (submenu labels, then the item).
+ * A click that lands while a submenu is still being laid out can be lost: then the highlighted item
+ * is taken with Enter, and the whole gesture is retried while the menu stays open.
+ */
+export async function contextMenu(page: Page, path: string[], open: () => Promise<void>): Promise<void> {
+  const menu = page.locator('.context-view .monaco-menu').first();
+  const hidden = (timeout: number) => menu.waitFor({ state: 'hidden', timeout }).then(() => true, () => false);
+  const deadline = Date.now() + WAIT;
+  for (;;) {
+    // Only a menu that is still open means nothing was chosen, so only then is the gesture repeated.
+    try {
+      await open();
+      for (const label of path.slice(0, -1)) await page.getByRole('menuitem', { name: label, exact: true }).hover({ timeout: 5000 });
+      const item = page.getByRole('menuitem', { name: path[path.length - 1], exact: true });
+      await item.click({ timeout: 5000 });
+      if (await hidden(2000)) return;
+      await item.hover({ timeout: 2000 }).then(() => page.keyboard.press('Enter')).catch(() => undefined);
+      if (await hidden(3000)) return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (await menu.isVisible()) await page.keyboard.press('Escape');
+    if (Date.now() > deadline) throw new Error(`could not pick ${path.join(' → ')} from the context menu`);
+  }
+}
+
 /** Closes the palette/input box if one is open (Escape in an editor would drop its selection). */
 export async function closeQuickInput(page: Page): Promise<void> {
+  const menu = page.locator('.context-view .monaco-menu').first();
+  if (await menu.isVisible()) await page.keyboard.press('Escape');
   const widget = page.locator('.quick-input-widget');
   if (await widget.isVisible()) {
     await page.keyboard.press('Escape');
