@@ -342,14 +342,17 @@ export async function ensureKey(s: Session): Promise<void> {
 }
 
 /**
- * Sends `text` from the chat prompt and returns the new assistant message (the one after all
- * messages that were there before), answering the host-approval dialog on the session's first request.
+ * Sends `text` from the chat prompt and returns its assistant reply: the first assistant message after
+ * the newest user message carrying `text`, answering the host-approval dialog on the session's first
+ * request. (Counting messages before sending is racy: a view just opened on a long conversation may
+ * not have rendered the host's state yet.)
  */
 export async function ask(s: Session, frame: FrameLocator, text: string): Promise<Locator> {
-  const before = await messages(frame, 'assistant').count();
   await sendPrompt(frame, text);
   await approveHostIfAsked(s);
-  const reply = messages(frame, 'assistant').nth(before);
+  const question = messages(frame, 'user').filter({ hasText: text }).last();
+  await question.waitFor({ state: 'visible', timeout: WAIT });
+  const reply = question.locator('xpath=following-sibling::*[@data-testid="message" and @data-role="assistant"][1]');
   await reply.waitFor({ state: 'visible', timeout: WAIT });
   return reply;
 }
