@@ -13,4 +13,6 @@ export interface GmiExtensionApi {
   logLines(): readonly string[];
   /** Whether a refactor proposal is waiting for Apply/Discard. */
   refactorPending(): boolean;
+  /** Everything the extension keeps in global and workspace state (so tests can show the key is not there). */
+  storedState(): { global: Record<string, unknown>; workspace: Record<string, unknown> };
 }

@@ -142,7 +142,12 @@ export function activate(context: vscode.ExtensionContext): GmiExtensionApi {
     chatIdle: () => chat.idle(),
     logLines: () => log.lines(),
     refactorPending: () => refactor.pending,
+    storedState: () => ({ global: dumpMemento(context.globalState), workspace: dumpMemento(context.workspaceState) }),
   };
+}
+
+function dumpMemento(memento: vscode.Memento): Record<string, unknown> {
+  return Object.fromEntries(memento.keys().map((k) => [k, memento.get(k)]));
 }
 
 /** Saves a reply that is still streaming (it loads as "interrupted" next time). */
