@@ -5,7 +5,7 @@
 //   dist/webview.js    the chat view script (browser)
 // plus dist/codicons/ (the icon font the webview uses). `--production` minifies, no sourcemaps.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -73,6 +73,8 @@ const targets = [
 ];
 
 mkdirSync('dist/codicons', { recursive: true });
+// A production build leaves no source maps behind from an earlier development build.
+if (production) for (const t of targets) rmSync(`${t.outfile}.map`, { force: true });
 for (const f of ['codicon.css', 'codicon.ttf']) {
   cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
 }
