@@ -148,3 +148,35 @@ export function selectLines(editor: vscode.TextEditor, first: number, last: numb
   editor.selection = new vscode.Selection(new vscode.Position(first - 1, 0), end);
   return editor.selection;
 }
+
+export interface LoopbackGmi {
+  readonly api: GmiExtensionApi;
+  readonly fake: FakeGmi;
+  readonly stubs: WindowStubs;
+}
+
+/**
+ * The set-up every suite that talks to the loopback GMI shares: one fake server per file (and the key
+ * stored, unless `setKey: false`), fresh window stubs with the host approved and a reset server per
+ * test, and no reply left streaming after a test. Call it inside `describe`; add the suite's own
+ * hooks after it (mocha runs them after these).
+ */
+export function useLoopbackGmi(options: { setKey?: boolean } = {}): LoopbackGmi {
+  const t = {} as { api: GmiExtensionApi; fake: FakeGmi; stubs: WindowStubs };
+  before(async () => {
+    t.api = await api();
+    t.fake = await startFakeGmiForTests();
+    if (options.setKey !== false) await setKey();
+  });
+  after(() => stopFakeGmi(t.fake));
+  beforeEach(() => {
+    t.stubs = new WindowStubs();
+    t.stubs.allowHost();
+    t.fake.reset();
+  });
+  afterEach(async () => {
+    t.stubs.restore();
+    await t.api.chatIdle();
+  });
+  return t;
+}

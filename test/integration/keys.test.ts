@@ -2,59 +2,37 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { GmiExtensionApi } from '../../src/api';
 import {
-  api as getApi,
   chatRequests,
   manifest,
   sentKey,
-  startFakeGmiForTests,
-  stopFakeGmi,
   TEST_KEY,
-  WindowStubs,
-  type FakeGmi,
+  useLoopbackGmi,
 } from './helpers';
 
 describe('API key', () => {
-  let fake: FakeGmi;
-  let api: GmiExtensionApi;
-  let stubs: WindowStubs;
-
-  before(async () => {
-    api = await getApi();
-    fake = await startFakeGmiForTests();
-  });
-  after(() => stopFakeGmi(fake));
-  beforeEach(() => {
-    stubs = new WindowStubs();
-    stubs.allowHost();
-    stubs.stub('showInformationMessage', async () => undefined);
-    fake.reset();
-  });
-  afterEach(async () => {
-    stubs.restore();
-    await api.chatIdle();
-  });
+  const t = useLoopbackGmi({ setKey: false });
+  beforeEach(() => t.stubs.stub('showInformationMessage', async () => undefined));
 
   const ask = async (question: string) => {
     await vscode.commands.executeCommand('gmi.ask');
-    await api.chatIdle();
+    await t.api.chatIdle();
     return question;
   };
 
   it('Set API Key asks with a password box, and requests carry the stored key', async () => {
-    stubs.inputBox(TEST_KEY, 'Hello?');
+    t.stubs.inputBox(TEST_KEY, 'Hello?');
     await vscode.commands.executeCommand('gmi.setApiKey');
-    const boxes = stubs.calls.filter((c) => c.fn === 'showInputBox');
+    const boxes = t.stubs.calls.filter((c) => c.fn === 'showInputBox');
     assert.equal((boxes[0].args[0] as vscode.InputBoxOptions).password, true, 'the key box must be a password box');
 
-    fake.enqueue({ text: 'Hi.' });
+    t.fake.enqueue({ text: 'Hi.' });
     await ask('Hello?');
-    const reqs = chatRequests(fake);
+    const reqs = chatRequests(t.fake);
     assert.equal(reqs.length, 1);
-    // The fake server rejects any other key with 401, so "done" means the key made the round trip.
+    // The t.fake server rejects any other key with 401, so "done" means the key made the round trip.
     assert.equal(sentKey(reqs[0]), TEST_KEY);
-    assert.equal([...api.messages()].reverse().find((m) => m.role === 'assistant')?.state, 'done');
+    assert.equal([...t.api.messages()].reverse().find((m) => m.role === 'assistant')?.state, 'done');
   });
 
   it('the key is in no setting and no log line', async () => {
@@ -75,14 +53,14 @@ describe('API key', () => {
     }
     for (const f of files) if (fs.existsSync(f)) assert.ok(!fs.readFileSync(f, 'utf8').includes(TEST_KEY), `${f} holds the key`);
 
-    assert.ok(api.logLines().length > 0);
-    assert.ok(!api.logLines().some((l) => l.includes(TEST_KEY)), 'the log holds the key');
+    assert.ok(t.api.logLines().length > 0);
+    assert.ok(!t.api.logLines().some((l) => l.includes(TEST_KEY)), 'the log holds the key');
   });
 
   // Global and workspace state live in the browser under code-server: run-integration.mjs searches
   // them after the suite, and the extension's own dump of both is checked here.
   it('the key is in no global or workspace state (test API dump)', function () {
-    const state = JSON.stringify(api.storedState());
+    const state = JSON.stringify(t.api.storedState());
     assert.ok(state.length > 2, 'state dump is empty');
     assert.ok(!state.includes(TEST_KEY), 'global or workspace state holds the key');
   });
@@ -90,15 +68,15 @@ describe('API key', () => {
   it('Clear API Key removes it: the next request asks for a key again', async () => {
     await vscode.commands.executeCommand('gmi.clearApiKey');
     // The question, then the key prompt, which the user cancels: nothing may be sent.
-    stubs.inputBox('Still there?', undefined);
+    t.stubs.inputBox('Still there?', undefined);
     await ask('Still there?');
-    const boxes = stubs.calls.filter((c) => c.fn === 'showInputBox');
+    const boxes = t.stubs.calls.filter((c) => c.fn === 'showInputBox');
     assert.equal(boxes.length, 2, 'expected the question box and then a key box');
     assert.equal((boxes[1].args[0] as vscode.InputBoxOptions).password, true);
-    assert.equal(chatRequests(fake).length, 0, 'a request went out without a key');
+    assert.equal(chatRequests(t.fake).length, 0, 'a request went out without a key');
 
     // Put it back the same way, for the files that run later.
-    stubs.inputBox(TEST_KEY);
+    t.stubs.inputBox(TEST_KEY);
     await vscode.commands.executeCommand('gmi.setApiKey');
   });
 });

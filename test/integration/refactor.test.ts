@@ -2,18 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { GmiExtensionApi } from '../../src/api';
 import {
-  api as getApi,
   chatRequests,
   lastUserText,
   selectLines,
-  setKey,
-  startFakeGmiForTests,
-  stopFakeGmi,
   waitFor,
-  WindowStubs,
-  type FakeGmi,
+  useLoopbackGmi,
 } from './helpers';
 
 /** Edits a document while the diff editor covers its editor (TextEditor.edit needs a visible editor). */
@@ -26,25 +20,10 @@ async function edit(doc: vscode.TextDocument, build: (e: vscode.WorkspaceEdit, u
 const NEW_LOOP = '  for (const price of prices) {\n    sum += price;\n  }';
 
 describe('Refactor Selection', () => {
-  let fake: FakeGmi;
-  let api: GmiExtensionApi;
-  let stubs: WindowStubs;
+  const t = useLoopbackGmi();
   let n = 0;
-
-  before(async () => {
-    api = await getApi();
-    fake = await startFakeGmiForTests();
-    await setKey();
-  });
-  after(() => stopFakeGmi(fake));
-  beforeEach(() => {
-    stubs = new WindowStubs();
-    stubs.allowHost();
-    stubs.stub('showErrorMessage', async () => undefined);
-    fake.reset();
-  });
+  beforeEach(() => t.stubs.stub('showErrorMessage', async () => undefined));
   afterEach(async () => {
-    stubs.restore();
     await vscode.commands.executeCommand('gmi.discardRefactor');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
@@ -62,9 +41,9 @@ describe('Refactor Selection', () => {
 
   /** Runs the command; the Apply/Discard notification gets `answer`. */
   async function refactor(answer: 'Apply' | 'Discard' | undefined): Promise<void> {
-    fake.enqueue({ text: `Here it is:\n\n\`\`\`ts\n${NEW_LOOP}\n\`\`\`\n`, chunkSize: 5 });
-    stubs.inputBox('Use a for-of loop');
-    stubs.stub('showInformationMessage', async (message: string) => (/Apply the proposed change/.test(message) ? answer : undefined));
+    t.fake.enqueue({ text: `Here it is:\n\n\`\`\`ts\n${NEW_LOOP}\n\`\`\`\n`, chunkSize: 5 });
+    t.stubs.inputBox('Use a for-of loop');
+    t.stubs.stub('showInformationMessage', async (message: string) => (/Apply the proposed change/.test(message) ? answer : undefined));
     await vscode.commands.executeCommand('gmi.refactorSelection');
   }
 
@@ -73,7 +52,7 @@ describe('Refactor Selection', () => {
     await refactor('Apply');
     const doc = editor.document;
     assert.equal(doc.getText(), original.slice(0, start) + NEW_LOOP + original.slice(end));
-    assert.match(lastUserText(chatRequests(fake)[0].body), /Use a for-of loop/);
+    assert.match(lastUserText(chatRequests(t.fake)[0].body), /Use a for-of loop/);
 
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('undo');
@@ -95,13 +74,13 @@ describe('Refactor Selection', () => {
   it('opens the diff editor and keeps the proposal pending until Apply or Discard', async () => {
     const { editor, original } = await openLoopSelected();
     await refactor(undefined);
-    assert.equal(api.refactorPending(), true);
+    assert.equal(t.api.refactorPending(), true);
     const diffTabs = vscode.window.tabGroups.all
       .flatMap((g) => g.tabs)
       .filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'gmi-proposal');
     assert.equal(diffTabs.length, 1, 'one diff editor with the proposal');
     await vscode.commands.executeCommand('gmi.discardRefactor');
-    assert.equal(api.refactorPending(), false);
+    assert.equal(t.api.refactorPending(), false);
     assert.equal(editor.document.getText(), original, 'Discard changes nothing');
   });
 
@@ -123,7 +102,7 @@ describe('Refactor Selection', () => {
     const applied = await vscode.commands.executeCommand<boolean>('gmi.applyRefactor');
     assert.equal(applied, false);
     assert.equal(editor.document.getText(), edited, 'the edited text must be left alone');
-    assert.ok(stubs.messages('showErrorMessage').some((m) => /Not applied/.test(m)), 'a clear message');
-    assert.equal(api.refactorPending(), false);
+    assert.ok(t.stubs.messages('showErrorMessage').some((m) => /Not applied/.test(m)), 'a clear message');
+    assert.equal(t.api.refactorPending(), false);
   });
 });
