@@ -144,6 +144,24 @@ async function waitDone(page: Page, index: number): Promise<void> {
   }
 }
 
+/** Groups deltas slower than `limitMs` into runs of consecutive deltas: [first, count, worst]. */
+function slowRuns(byIndex: Array<[number, number]>, limitMs: number): Array<[number, number, number]> {
+  const runs: Array<[number, number, number]> = [];
+  let last = -2;
+  for (const [i, ms] of byIndex) {
+    if (ms <= limitMs) continue;
+    const run = runs[runs.length - 1];
+    if (run && i === last + 1) {
+      run[1]++;
+      run[2] = Math.max(run[2], Math.round(ms));
+    } else runs.push([i, 1, Math.round(ms)]);
+    last = i;
+  }
+  return runs;
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
@@ -234,13 +252,28 @@ async function main(): Promise<void> {
     const clock = await clockOffset(frame);
     const text = markedReply();
     fake.enqueue({ text, chunkSize: PIECE, delayMs: DELAY_MS, usage: { input: 10, output: DELTAS } });
+    // BENCH_METRICS=1: main-thread time of the workbench's renderer process (the webview shares
+    // it: same origin). Off by default: the DevTools Performance domain adds its own overhead.
+    const cdp = process.env.BENCH_METRICS ? await page.context().newCDPSession(page) : undefined;
+    await cdp?.send('Performance.enable');
+    const metrics = async (): Promise<Record<string, number>> =>
+      cdp ? Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value])) : {};
+    const before = await metrics();
+    // BENCH_TRACE=file.json: a Chromium trace of the stream, to see where the main thread goes.
+    if (process.env.BENCH_TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'toplevel', 'blink', 'ipc', 'renderer.scheduler'] });
     const started = Date.now();
     await ask(page, 'stream the benchmark reply', false);
     await waitDone(page, 1);
+    const after = await metrics();
+    if (process.env.BENCH_TRACE) fs.writeFileSync(process.env.BENCH_TRACE, await browser.stopTracing());
+    const mainThread = !cdp ? undefined : Object.fromEntries(
+      ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration', 'LayoutCount', 'RecalcStyleCount'].map((k) => [k, round3((after[k] ?? 0) - (before[k] ?? 0))]),
+    );
     await frame.waitForFunction((n) => (window as unknown as { __seenCount: number }).__seenCount >= n, DELTAS, { timeout: 10_000 }).catch(() => undefined);
     const seen = (await frame.evaluate(() => (window as unknown as { __seen: Record<number, number> }).__seen)) as Record<string, number>;
     const received = (await frame.evaluate(() => (window as unknown as { __received: Record<number, number> }).__received)) as Record<string, number>;
     const latencies: number[] = [];
+    const byIndex: Array<[number, number]> = [];
     const toView: number[] = [];
     const inView: number[] = [];
     let missing = 0;
@@ -252,6 +285,7 @@ async function main(): Promise<void> {
         continue;
       }
       latencies.push(s - clock.offsetMs - w);
+      byIndex.push([i, s - clock.offsetMs - w]);
       const r = received[i];
       if (r !== undefined) {
         toView.push(r - clock.offsetMs - w);
@@ -279,6 +313,10 @@ async function main(): Promise<void> {
       inViewP50Ms: pct(inView, 50),
       inViewP99Ms: pct(inView, 99),
       activationMs,
+      /** renderer main thread during the stream: durations in seconds, counts */
+      mainThread,
+      /** runs of consecutive deltas over 50 ms: [first delta, how many, worst ms] — stalls, not spread */
+      slowRuns: slowRuns(byIndex, 50),
       /** every 100th delta's latency, in stream order: a rising line means a backlog */
       series: latencies.filter((_, i) => i % 100 === 0).map((x) => Math.round(x)),
     };

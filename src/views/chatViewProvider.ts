@@ -10,6 +10,7 @@ import {
   type MessageView,
   type WebviewToHost,
 } from '../protocol/messages';
+import { AppendBatcher } from './appendBatcher';
 import { renderChatHtml } from './chatHtml';
 
 export interface ChatViewHandlers {
@@ -21,8 +22,13 @@ export interface ChatViewHandlers {
 }
 
 const DRAFT_KEY = 'gmi.promptDraft';
-/** Stream deltas are batched into one postMessage per frame-ish interval, not one per token. */
-const APPEND_FLUSH_MS = 16;
+/**
+ * Stream deltas reach the view at most this often (the first after a pause at once). Each message
+ * costs the workbench's main thread a few ms in code-server (WebSocket + relay into the webview),
+ * and the webview paints once per message: 16 ms saturated a 2-core machine at 125 deltas/s
+ * (long stalls), 32 ms left every fourth delta waiting too long; see docs/PERFORMANCE.md.
+ */
+const APPEND_INTERVAL_MS = 24;
 
 /**
  * The sidebar chat. A view of the Conversation: it forwards conversation changes to the webview and
@@ -33,8 +39,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private view: vscode.WebviewView | undefined;
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
-  private pendingAppends = new Map<string, { text: string; thinking: string }>();
-  private appendTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly appends = new AppendBatcher({
+    intervalMs: APPEND_INTERVAL_MS,
+    post: (a) => this.post({ type: 'append', ...a }),
+  });
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -81,7 +89,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   async refreshState(): Promise<void> {
     if (!this.ready) return;
-    this.flushAppends();
+    this.appends.flush();
     this.post({ type: 'state', state: await this.state() });
   }
 
@@ -92,7 +100,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   setBusy(busy: boolean): void {
-    this.flushAppends();
+    this.appends.flush();
     this.post({ type: 'busy', busy });
   }
 
@@ -109,34 +117,21 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     if (!this.ready) return;
     switch (e.kind) {
       case 'appended': {
-        const p = this.pendingAppends.get(e.id) ?? { text: '', thinking: '' };
-        p.text += e.text ?? '';
-        p.thinking += e.thinking ?? '';
-        this.pendingAppends.set(e.id, p);
-        this.appendTimer ??= setTimeout(() => this.flushAppends(), APPEND_FLUSH_MS);
+        this.appends.add(e.id, e.text, e.thinking);
         break;
       }
       case 'added':
-        this.flushAppends();
+        this.appends.flush();
         this.post({ type: 'messageAdded', message: toView(e.message) });
         break;
       case 'updated':
-        this.flushAppends();
+        this.appends.flush();
         this.post({ type: 'messageUpdated', message: toView(e.message) });
         break;
       case 'reset':
         void this.refreshState();
         break;
     }
-  }
-
-  private flushAppends(): void {
-    if (this.appendTimer) clearTimeout(this.appendTimer);
-    this.appendTimer = undefined;
-    for (const [id, p] of this.pendingAppends) {
-      this.post({ type: 'append', id, text: p.text || undefined, thinking: p.thinking || undefined });
-    }
-    this.pendingAppends.clear();
   }
 
   private post(message: HostToWebview): void {
@@ -205,7 +200,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   dispose(): void {
-    if (this.appendTimer) clearTimeout(this.appendTimer);
+    this.appends.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

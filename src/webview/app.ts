@@ -421,6 +421,7 @@ export class ChatApp {
       entry.renderedText = undefined;
       entry.renderer = new StreamingMarkdown(entry.body, {
         schedule: this.schedule,
+        eager: true,
         // Renders run in an animation frame: keep the bottom in view in that same frame.
         onRender: () => {
           if (this.stickToBottom) this.scrollToBottomNow();

@@ -30,6 +30,12 @@ export interface StreamingMarkdownOptions {
   schedule?: (callback: () => void) => void;
   /** Called after each render that changed the DOM (e.g. to keep the view scrolled down). */
   onRender?: () => void;
+  /**
+   * Render the first delta after a quiet frame at once instead of on the next frame (leading
+   * edge); later deltas in the same frame still wait for it. The text is then in the DOM before
+   * the coming frame is drawn, so it shows in that frame. Default false.
+   */
+  eager?: boolean;
 }
 
 const LINE_BREAK = /\r\n?|\n/g;
@@ -95,6 +101,7 @@ export class StreamingMarkdown {
   private readonly codeActions: boolean;
   private readonly schedule: (callback: () => void) => void;
   private readonly onRender?: () => void;
+  private readonly eager: boolean;
   /** Text whose blocks are rendered and frozen in the DOM. */
   private frozenParts: string[] = [];
   private frozenCodeBlocks = 0;
@@ -121,6 +128,7 @@ export class StreamingMarkdown {
     this.codeActions = options.codeActions ?? true;
     this.schedule = options.schedule ?? defaultSchedule;
     this.onRender = options.onRender;
+    this.eager = options.eager ?? false;
   }
 
   /**
@@ -179,6 +187,8 @@ export class StreamingMarkdown {
     this.dirty = true;
     if (this.scheduled) return;
     this.scheduled = true;
+    // Eager: render now, and let the frame callback pick up whatever arrives before it.
+    if (this.eager) this.flush();
     this.schedule(() => {
       this.scheduled = false;
       this.flush();

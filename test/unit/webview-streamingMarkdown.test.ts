@@ -36,10 +36,10 @@ function assertShows(r: StreamingMarkdown, container: HTMLElement, text: string,
 }
 
 /** A renderer whose frames run only when the test says so. */
-function manualRenderer() {
+function manualRenderer(eager = false) {
   const container = document.createElement('div');
   const queue: Array<() => void> = [];
-  const r = new StreamingMarkdown(container, { schedule: (cb) => queue.push(cb) });
+  const r = new StreamingMarkdown(container, { schedule: (cb) => queue.push(cb), eager });
   const frame = () => queue.splice(0).forEach((cb) => cb());
   return { container, r, frame, queue };
 }
@@ -178,6 +178,39 @@ describe('webview streaming markdown', function () {
     assert.equal(r.renders, 1);
     frame();
     assert.equal(r.renders, 1, 'no render without new text');
+  });
+
+  it('eager: the first delta after a frame renders at once, the rest of that frame on the frame', () => {
+    const { container, r, frame, queue } = manualRenderer(true);
+    r.append('Hello');
+    assert.equal(r.renders, 1, 'rendered without waiting for a frame');
+    assert.equal(container.textContent?.trim(), 'Hello');
+    r.append(' there');
+    r.append(', world');
+    assert.equal(r.renders, 1, 'later deltas wait for the frame');
+    assert.equal(container.textContent?.trim(), 'Hello');
+    assert.equal(queue.length, 1, 'one frame callback, not one per delta');
+    frame();
+    assert.equal(r.renders, 2);
+    assert.equal(container.textContent?.trim(), 'Hello there, world');
+    frame();
+    assert.equal(r.renders, 2, 'no render without new text');
+    r.append('!');
+    assert.equal(r.renders, 3, 'after a quiet frame the next delta renders at once again');
+    assertShows(r, container, 'Hello there, world!');
+  });
+
+  it('eager: random chunks and frames still end equal to a one-shot render', () => {
+    const rand = mulberry32(7);
+    for (const [name, text] of Object.entries(CORPUS)) {
+      const { container, r, frame } = manualRenderer(true);
+      for (const chunk of chunksOf(text, rand, 9)) {
+        r.append(chunk);
+        if (rand() < 0.3) frame();
+      }
+      r.finish();
+      assertShows(r, container, text, name);
+    }
   });
 
   it('freezes finished blocks: their DOM nodes are kept while the tail streams', () => {
