@@ -1,6 +1,9 @@
 // Persistence of the chat through a key-value store (the host passes VS Code's workspace Memento).
 // Nothing typed is lost: a question is written the moment it is added (before the request goes
 // out), a streaming reply is written as it grows (throttled), and endings are written at once.
+// While a reply streams, only its text is written, under a second key: rewriting the whole chat
+// twice a second would send a long conversation (megabytes) through VS Code's storage each time.
+// Every other change writes the whole chat and drops that second key; loading merges it back.
 
 import { Conversation, type ConversationJSON, type Disposable, type StoredMessage } from './conversation';
 
@@ -28,11 +31,19 @@ export interface ConversationStoreOptions {
 
 export const DEFAULT_STORE_KEY = 'gmi.conversation';
 
+/** The growing text of replies still streaming, kept under `<key>.streaming`. */
+interface StreamingJSON {
+  version: 1;
+  replies: { id: string; text: string; thinking?: string }[];
+}
+
 /** Added to a message whose stored copy had to be cut (it alone exceeded the storage cap). */
 export const STORED_CUT_NOTICE = 'This message was too large to keep in full after a reload; the stored copy was cut.';
 
 export class ConversationStore implements Disposable {
   private readonly key: string;
+  private readonly streamingKey: string;
+  private streamingStored = false;
   private readonly throttleMs: number;
   private readonly maxMessages: number;
   private readonly maxChars: number;
@@ -50,6 +61,7 @@ export class ConversationStore implements Disposable {
     opts: ConversationStoreOptions = {},
   ) {
     this.key = opts.key ?? DEFAULT_STORE_KEY;
+    this.streamingKey = `${this.key}.streaming`;
     this.throttleMs = opts.throttleMs ?? 500;
     this.maxMessages = opts.maxMessages ?? 200;
     this.maxChars = opts.maxChars ?? 5_000_000;
@@ -64,12 +76,16 @@ export class ConversationStore implements Disposable {
    */
   load(): { conversation: Conversation; problems: string[] } {
     let data: unknown;
+    let streaming: unknown;
     try {
       data = this.store.get<unknown>(this.key);
+      streaming = this.store.get<unknown>(this.streamingKey);
     } catch (err) {
       return { conversation: new Conversation(), problems: [`Could not read the stored chat: ${String(err)}`] };
     }
-    return Conversation.fromJSON(data);
+    // Left over from a session that ended mid-stream: dropped by the next full write.
+    this.streamingStored = streaming !== undefined;
+    return Conversation.fromJSON(withStreamingText(data, streaming, this.maxChars));
   }
 
   /** Saves `conversation` on every change from now on (replacing any earlier attachment). */
@@ -84,7 +100,7 @@ export class ConversationStore implements Disposable {
 
   /** Writes any pending change and waits for all writes to finish (for deactivate). */
   async flush(): Promise<void> {
-    if (this.timer !== undefined) this.saveNow();
+    if (this.timer !== undefined) this.saveStreaming();
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
@@ -110,8 +126,20 @@ export class ConversationStore implements Disposable {
     if (this.timer !== undefined) return;
     this.timer = this.setTimer(() => {
       this.timer = undefined;
-      this.saveNow();
+      this.saveStreaming();
     }, this.throttleMs);
+  }
+
+  /** Writes the text of the replies still streaming (not the whole chat) under the second key. */
+  private saveStreaming(): void {
+    this.cancelTimer();
+    if (!this.conversation) return;
+    const replies = this.conversation.messages
+      .filter((m) => m.role === 'assistant' && m.state === 'streaming')
+      .map((m) => ({ id: m.id, text: m.text, ...(m.thinking ? { thinking: m.thinking } : {}) }));
+    const value: StreamingJSON = { version: 1, replies };
+    this.streamingStored = true;
+    this.write(this.streamingKey, value);
   }
 
   /**
@@ -121,10 +149,18 @@ export class ConversationStore implements Disposable {
   private saveNow(): void {
     this.cancelTimer();
     if (!this.conversation) return;
-    const value = capForStorage(this.conversation.toJSON(), this.maxMessages, this.maxChars);
+    this.write(this.key, capForStorage(this.conversation.toJSON(), this.maxMessages, this.maxChars));
+    // The whole chat now holds every reply's text: the streaming copy is stale.
+    if (this.streamingStored) {
+      this.streamingStored = false;
+      this.write(this.streamingKey, undefined);
+    }
+  }
+
+  private write(key: string, value: unknown): void {
     let write: Promise<void>;
     try {
-      write = Promise.resolve(this.store.update(this.key, value));
+      write = Promise.resolve(this.store.update(key, value));
     } catch (err) {
       write = Promise.reject(err);
     }
@@ -135,6 +171,35 @@ export class ConversationStore implements Disposable {
     this.inFlight.add(tracked);
     void tracked.finally(() => this.inFlight.delete(tracked));
   }
+}
+
+/**
+ * The stored chat with the newer text of replies that were still streaming (from `<key>.streaming`).
+ * Only a reply stored as streaming takes it, and only text that extends what is stored; anything
+ * malformed is ignored (the stored chat is then loaded as it is). Never mutates `data`.
+ */
+export function withStreamingText(data: unknown, streaming: unknown, maxChars: number): unknown {
+  if (!isObject(data) || !Array.isArray(data.messages) || !isObject(streaming) || !Array.isArray(streaming.replies)) return data;
+  const replies = new Map<string, { text: string; thinking?: string }>();
+  for (const r of streaming.replies as unknown[]) {
+    if (isObject(r) && typeof r.id === 'string' && typeof r.text === 'string' && (r.thinking === undefined || typeof r.thinking === 'string')) {
+      replies.set(r.id, { text: r.text, thinking: r.thinking as string | undefined });
+    }
+  }
+  if (replies.size === 0) return data;
+  const messages = (data.messages as unknown[]).map((m) => {
+    if (!isObject(m) || m.role !== 'assistant' || m.state !== 'streaming' || typeof m.id !== 'string') return m;
+    const reply = replies.get(m.id);
+    if (!reply || typeof m.text !== 'string' || !reply.text.startsWith(m.text) || m.notice !== undefined) return m;
+    const text = reply.text.slice(0, maxChars);
+    const thinking = reply.thinking?.slice(0, Math.max(0, maxChars - text.length));
+    return { ...m, text, ...(thinking ? { thinking } : {}) };
+  });
+  return { ...data, messages };
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 function messageChars(m: StoredMessage): number {

@@ -4,6 +4,7 @@ import { Conversation, INTERRUPTED_TEXT, type ConversationJSON } from '../../src
 import {
   capForStorage,
   ConversationStore,
+  withStreamingText,
   DEFAULT_STORE_KEY,
   STORED_CUT_NOTICE,
   type KeyValueStore,
@@ -20,8 +21,10 @@ class FakeMemento implements KeyValueStore {
   }
   update(key: string, value: unknown): Promise<void> {
     if (this.fail) return Promise.reject(new Error('disk full'));
-    this.data.set(key, JSON.stringify(value));
-    this.writes.push({ key, value: JSON.parse(JSON.stringify(value)) });
+    // Like VS Code's Memento: undefined removes the key.
+    if (value === undefined) this.data.delete(key);
+    else this.data.set(key, JSON.stringify(value));
+    this.writes.push({ key, value: value === undefined ? (undefined as never) : JSON.parse(JSON.stringify(value)) });
     return Promise.resolve();
   }
   stored(key = DEFAULT_STORE_KEY): ConversationJSON | undefined {
@@ -68,33 +71,119 @@ describe('chat/conversationStore', () => {
     assert.equal(memento.stored()?.version, 1);
   });
 
-  it('throttles streaming appends: at most one write per throttleMs, trailing', () => {
+  const STREAMING_KEY = `${DEFAULT_STORE_KEY}.streaming`;
+  type StreamingValue = { version: number; replies: { id: string; text: string; thinking?: string }[] };
+  const streamingWrites = () => memento.writes.filter((w) => w.key === STREAMING_KEY).map((w) => w.value as unknown as StreamingValue | undefined);
+  const chatWrites = () => memento.writes.filter((w) => w.key === DEFAULT_STORE_KEY);
+
+  it('throttles streaming appends: at most one write per throttleMs, trailing, of the reply only', () => {
     const { conversation } = store.load();
     store.attach(conversation);
     conversation.addUser('q');
     const a = conversation.startAssistant('m');
-    const before = memento.writes.length; // question + reply start, both immediate
-    assert.equal(before, 2);
+    assert.equal(chatWrites().length, 2, 'question + reply start, both immediate');
 
     for (let i = 0; i < 50; i++) {
       conversation.append(a.id, { text: `${i} ` });
       clock.tick(20); // 50 tokens over 1000 ms
     }
-    const streamingWrites = memento.writes.slice(before);
-    assert.equal(streamingWrites.length, 2, 'two windows of 500 ms');
+    assert.equal(chatWrites().length, 2, 'the whole chat is not rewritten while the reply streams');
+    const writes = streamingWrites();
+    assert.equal(writes.length, 2, 'two windows of 500 ms');
     // Each write holds the text as it was when its window closed (t=500: tokens 0-24; t=1000: all 50).
     const upTo = (n: number) => Array.from({ length: n }, (_, i) => `${i} `).join('');
-    assert.equal(streamingWrites[0].value.messages[1].text, upTo(25));
-    assert.equal(streamingWrites[1].value.messages[1].text, upTo(50));
-    assert.equal(streamingWrites[1].value.messages[1].state, 'streaming');
+    assert.deepEqual(writes[0], { version: 1, replies: [{ id: a.id, text: upTo(25) }] });
+    assert.deepEqual(writes[1], { version: 1, replies: [{ id: a.id, text: upTo(50) }] });
 
     conversation.append(a.id, { text: 'end' });
-    assert.equal(memento.writes.length, before + 2, 'trailing write is pending, not immediate');
+    assert.equal(streamingWrites().length, 2, 'trailing write is pending, not immediate');
     clock.tick(499);
-    assert.equal(memento.writes.length, before + 2);
+    assert.equal(streamingWrites().length, 2);
     clock.tick(1);
-    assert.equal(memento.writes.length, before + 3);
-    assert.ok(memento.stored()!.messages[1].text.endsWith('49 end'));
+    assert.equal(streamingWrites().length, 3);
+    assert.ok(streamingWrites()[2]!.replies[0].text.endsWith('49 end'));
+  });
+
+  it('a long chat is written once per change, not twice a second while a reply streams', () => {
+    const { conversation } = store.load();
+    store.attach(conversation);
+    for (let i = 0; i < 300; i++) conversation.addUser('x'.repeat(5000)); // 1.5 MB
+    const a = conversation.startAssistant('m');
+    const before = memento.writes.length;
+    for (let i = 0; i < 100; i++) {
+      conversation.append(a.id, { text: 'token ', thinking: i === 0 ? 'hmm' : undefined });
+      clock.tick(50); // 5 s of streaming
+    }
+    const during = memento.writes.slice(before);
+    assert.equal(during.length, 10, 'one write per 500 ms');
+    assert.ok(during.every((w) => w.key === STREAMING_KEY));
+    assert.ok(JSON.stringify(during.at(-1)!.value).length < 1000, 'each write is the reply, not the 1.5 MB chat');
+    assert.deepEqual(during.at(-1)!.value, { version: 1, replies: [{ id: a.id, text: 'token '.repeat(100), thinking: 'hmm' }] });
+
+    conversation.finish(a.id, 'done');
+    const after = memento.writes.slice(before + during.length);
+    assert.deepEqual(after.map((w) => w.key), [DEFAULT_STORE_KEY, STREAMING_KEY], 'the whole chat, then the streaming copy dropped');
+    assert.equal(memento.data.has(STREAMING_KEY), false);
+    assert.equal(memento.stored()!.messages.at(-1)!.text, 'token '.repeat(100));
+    assert.equal(memento.stored()!.messages.at(-1)!.state, 'done');
+  });
+
+  it('a streaming copy left by a session that ended mid-stream is dropped by the next full write', () => {
+    const { conversation } = store.load();
+    store.attach(conversation);
+    conversation.addUser('q');
+    const a = conversation.startAssistant('m');
+    conversation.append(a.id, { text: 'partial' });
+    clock.tick(500);
+    assert.equal(memento.data.has(STREAMING_KEY), true);
+    store.dispose(); // the window goes away mid-stream
+
+    const next = makeStore();
+    const { conversation: reloaded } = next.load();
+    assert.equal(reloaded.messages[1].text, 'partial');
+    next.attach(reloaded);
+    reloaded.addUser('next question');
+    assert.equal(memento.data.has(STREAMING_KEY), false);
+    assert.equal(memento.stored()!.messages[1].text, 'partial');
+    assert.equal(memento.stored()!.messages[1].state, 'interrupted');
+    next.dispose();
+  });
+
+  describe('merging the streaming copy on load (withStreamingText)', () => {
+    const chat = (text: string, state = 'streaming', extra: Record<string, unknown> = {}) => ({
+      version: 1,
+      messages: [
+        { id: 'u1', role: 'user', text: 'q', createdAt: 1 },
+        { id: 'a1', role: 'assistant', text, state, model: 'm', createdAt: 2, ...extra },
+      ],
+    });
+    const cases: [string, unknown, unknown, string][] = [
+      ['extends the stored text', chat('Once'), { version: 1, replies: [{ id: 'a1', text: 'Once upon' }] }, 'Once upon'],
+      ['no streaming copy', chat('Once'), undefined, 'Once'],
+      ['another reply', chat('Once'), { version: 1, replies: [{ id: 'zz', text: 'Once upon' }] }, 'Once'],
+      ['a finished reply keeps its text', chat('Done.', 'done'), { version: 1, replies: [{ id: 'a1', text: 'Done. more' }] }, 'Done.'],
+      ['text that does not extend it', chat('Once'), { version: 1, replies: [{ id: 'a1', text: 'Other' }] }, 'Once'],
+      ['malformed copy', chat('Once'), { replies: 'nope' }, 'Once'],
+      ['malformed reply entry', chat('Once'), { version: 1, replies: [{ id: 'a1', text: 42 }, null] }, 'Once'],
+      ['a stored copy that was cut', chat('Onc', 'streaming', { notice: STORED_CUT_NOTICE }), { version: 1, replies: [{ id: 'a1', text: 'Once upon' }] }, 'Onc'],
+    ];
+    for (const [name, data, streaming, text] of cases) {
+      it(name, () => {
+        const before = JSON.stringify(data);
+        memento.data.set(DEFAULT_STORE_KEY, JSON.stringify(data));
+        if (streaming !== undefined) memento.data.set(STREAMING_KEY, JSON.stringify(streaming));
+        const { conversation, problems } = makeStore().load();
+        assert.deepEqual(problems, []);
+        assert.equal(conversation.messages[1].text, text);
+        assert.equal(JSON.stringify(data), before, 'the stored value is not mutated');
+      });
+    }
+
+    it('the merged text is capped like any stored text', () => {
+      const merged = withStreamingText(chat(''), { version: 1, replies: [{ id: 'a1', text: 'abcdefgh', thinking: 'xyz' }] }, 5) as ReturnType<typeof chat>;
+      assert.equal(merged.messages[1].text, 'abcde');
+      assert.equal((merged.messages[1] as { thinking?: string }).thinking, undefined);
+    });
   });
 
   it('finish and errors are saved immediately and cancel the pending throttled write', () => {
@@ -169,9 +258,10 @@ describe('chat/conversationStore', () => {
     conversation.addUser('q');
     const a = conversation.startAssistant('m');
     conversation.append(a.id, { text: 'tail' });
-    assert.equal(memento.stored()!.messages[1].text, '');
+    assert.equal(makeStore().load().conversation.messages[1].text, '');
     await store.flush();
-    assert.equal(memento.stored()!.messages[1].text, 'tail');
+    assert.equal(makeStore().load().conversation.messages[1].text, 'tail');
+    assert.equal(memento.stored()!.messages[1].text, '', 'through the streaming copy, not a rewrite of the chat');
     assert.equal(clock.countTimers(), 0);
   });
 
