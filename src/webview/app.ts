@@ -84,6 +84,8 @@ export function formatMeta(view: MessageView): string {
 export class ChatApp {
   private readonly doc: Document;
   private readonly entries = new Map<string, Entry>();
+  /** Replies whose error message below offers Retry: they don't show a second one themselves. */
+  private readonly retryBelow = new Set<string>();
   private readonly schedule?: (callback: () => void) => void;
   private readonly defer: (callback: () => void) => void;
   private readonly draftDelayMs: number;
@@ -250,6 +252,7 @@ export class ChatApp {
     this.generation++;
     this.pendingQueue = [];
     this.entries.clear();
+    this.retryBelow.clear();
     this.messagesEl.replaceChildren();
     this.busy = state.busy;
     this.hasApiKey = state.hasApiKey;
@@ -325,6 +328,10 @@ export class ChatApp {
     const body = h(doc, 'div', { class: view.role === 'error' ? 'message-body error-text' : 'message-body markdown' });
     const entry: Entry = { view: { ...view, text: '' }, el, body, pending };
     this.entries.set(view.id, entry);
+    if (view.role === 'error' && view.replyTo && view.actions?.includes('retry')) {
+      this.retryBelow.add(view.replyTo);
+      this.entries.get(view.replyTo)?.el.querySelector(':scope > .message-footer [data-testid="retry"]')?.remove();
+    }
     if (pending) {
       // An empty placeholder until its turn comes: less for the first frame to style and lay out.
       el.classList.add('pending');
@@ -393,7 +400,7 @@ export class ChatApp {
       if (meta) footer.append(h(doc, 'span', { class: 'meta', 'data-testid': 'meta' }, meta));
       const stateLabel = STATE_LABELS[view.state ?? 'done'];
       if (stateLabel) footer.append(h(doc, 'span', { class: `state-label state-${view.state}` }, stateLabel));
-      if (view.state === 'interrupted' || view.state === 'error' || view.state === 'stopped') {
+      if ((view.state === 'interrupted' || view.state === 'error' || view.state === 'stopped') && !this.retryBelow.has(view.id)) {
         footer.append(
           h(doc, 'button', { type: 'button', class: 'link-button', 'data-testid': 'retry', title: 'Retry this request', 'aria-label': 'Retry' },
             icon(doc, 'refresh'), 'Retry'),

@@ -101,7 +101,8 @@ describe('UI: reliability', () => {
     // Retry asks the same question again and replaces the interrupted reply.
     s.fake.enqueue({ text: 'The answer, asked again after the reload.', chunkSize: 6, delayMs: 10 });
     const retryRequest = s.fake.requests.length;
-    await interrupted.locator('[data-testid="retry"]').click();
+    assert.equal(await interrupted.locator('[data-testid="retry"]').count(), 0, 'one Retry, on the notice below the reply');
+    await lastError.locator('[data-testid="error-action"][data-action="retry"]').click();
     const answer = messages(frame, 'assistant').filter({ hasText: 'The answer, asked again after the reload.' });
     await answer.waitFor({ state: 'visible', timeout: WAIT });
     await waitForState(answer, 'done');

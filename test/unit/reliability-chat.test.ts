@@ -22,8 +22,16 @@ class MemoryStore implements KeyValueStore {
   }
   update(key: string, value: unknown): Promise<void> {
     this.writes++;
-    this.data.set(key, structuredClone(value));
+    // Like VS Code's Memento: undefined removes the key.
+    if (value === undefined) this.data.delete(key);
+    else this.data.set(key, structuredClone(value));
     return Promise.resolve();
+  }
+  /** A copy of everything stored: what a new window would find. */
+  snapshot(): MemoryStore {
+    const copy = new MemoryStore();
+    for (const [k, v] of this.data) copy.data.set(k, structuredClone(v));
+    return copy;
   }
 }
 
@@ -79,13 +87,14 @@ describe('reliability: nothing lost (store + chat + client + server)', function 
       const text = 'A long answer that streams for a while before the window reloads. '.repeat(10);
       fake.enqueue({ text, chunkSize: 8, delayMs: 10 });
       const sending = chat.send('Long question');
-      // Wait until the throttled save has written some of the reply.
-      while (!(stored(memory)?.messages[1]?.text.length ?? 0)) await tick();
-      const snapshot = structuredClone(memory.get('gmi.conversation'));
+      // Wait until the throttled save has written some of the reply (its streaming copy).
+      const reloadFrom = (m: MemoryStore) => new ConversationStore(m).load().conversation;
+      while (!(reloadFrom(memory).messages[1]?.text.length ?? 0)) await tick();
+      const snapshot = memory.snapshot();
       const live = conversation.messages[1].text;
 
       // What a new window would load from that snapshot.
-      const loaded = Conversation.fromJSON(snapshot).conversation.messages;
+      const loaded = reloadFrom(snapshot).messages;
       assert.deepEqual(loaded.map((m) => m.role), ['user', 'assistant', 'error']);
       assert.equal(loaded[0].text, 'Long question');
       assert.equal(loaded[1].state, 'interrupted');
@@ -96,15 +105,14 @@ describe('reliability: nothing lost (store + chat + client + server)', function 
 
       // deactivate: flush writes exactly what has arrived so far.
       await store.flush();
-      const flushed = stored(memory)!.messages[1];
-      assert.equal(flushed.text, conversation.messages[1].text);
+      assert.equal(reloadFrom(memory).messages[1].text, conversation.messages[1].text);
 
       chat.stop();
       await sending;
       store.dispose();
 
       // Retry from the reloaded conversation asks the same question again.
-      const reloaded = Conversation.fromJSON(snapshot).conversation;
+      const reloaded = reloadFrom(snapshot);
       fake.enqueue({ text: 'Complete answer.' });
       const again = new ChatService({ conversation: reloaded, prepare: async () => ({ client, model: MODEL[api], api, contextLength: 100_000, maxOutputTokens: 4_000 }) });
       assert.equal(await again.retry(reloaded.messages[2].id), true);

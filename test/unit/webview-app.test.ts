@@ -261,6 +261,7 @@ describe('webview chat app', function () {
           { id: 'a1', role: 'assistant', text: 'See [docs](https://example.com/x).\n\n```py\nA\n```\n\n    indented\n\n```\nC\n```', state: 'done' },
           { id: 'a2', role: 'assistant', text: 'cut', state: 'interrupted' },
           { id: 'e1', role: 'error', text: 'oops', actions: ['selectModel', 'retry', 'openSettings'], replyTo: 'a2' },
+          { id: 'a3', role: 'assistant', text: 'stopped here', state: 'stopped' },
         ],
         { hasApiKey: false },
       ),
@@ -281,8 +282,9 @@ describe('webview chat app', function () {
     t.$$('[data-id="a1"] [data-testid="copy"]')[0].querySelector('span')!.click();
     assert.deepEqual(t.posted.at(-1), { type: 'copyCode', id: 'a1', block: 0 });
 
-    t.$('[data-id="a2"] [data-testid="retry"]')!.click();
-    assert.deepEqual(t.posted.at(-1), { type: 'retry', id: 'a2' });
+    assert.equal(t.$('[data-id="a2"] [data-testid="retry"]'), null, 'one Retry: the error below offers it');
+    t.$('[data-id="a3"] [data-testid="retry"]')!.click();
+    assert.deepEqual(t.posted.at(-1), { type: 'retry', id: 'a3' });
     const actions = t.$$('[data-id="e1"] [data-testid="error-action"]');
     actions[0].click();
     assert.deepEqual(t.posted.at(-1), { type: 'action', action: 'selectModel' });
@@ -298,6 +300,27 @@ describe('webview chat app', function () {
     assert.deepEqual(t.posted.at(-1), { type: 'action', action: 'selectModel' });
     t.$('[data-testid="new-chat"]')!.click();
     assert.deepEqual(t.posted.at(-1), { type: 'newChat' });
+  });
+
+  it('a failed reply shows one Retry: its own, until an error message below offers one', () => {
+    const t = setup();
+    t.app.start();
+    t.send({ type: 'state', state: state([{ id: 'u1', role: 'user', text: 'q' }]) });
+    t.send({ type: 'messageAdded', message: { id: 'a1', role: 'assistant', text: '', state: 'streaming' } });
+    t.send({ type: 'append', id: 'a1', text: 'partial' });
+    t.send({ type: 'messageUpdated', message: { id: 'a1', role: 'assistant', text: 'partial', state: 'error' } });
+    t.frame();
+    assert.equal(t.$$('[data-testid="retry"]').length, 1, 'the reply offers Retry while no error message is shown');
+    t.send({ type: 'messageAdded', message: { id: 'e1', role: 'error', text: 'Server error', actions: ['retry', 'openLog'], replyTo: 'a1' } });
+    assert.equal(t.$$('[data-testid="retry"]').length, 0, "the reply's own Retry is gone");
+    const retries = t.$$('[data-testid="error-action"][data-action="retry"]');
+    assert.equal(retries.length, 1);
+    retries[0].click();
+    assert.deepEqual(t.posted.at(-1), { type: 'retry', id: 'a1' });
+    // an error without Retry (e.g. a bad key) leaves the reply's own
+    t.send({ type: 'messageAdded', message: { id: 'a2', role: 'assistant', text: 'x', state: 'error' } });
+    t.send({ type: 'messageAdded', message: { id: 'e2', role: 'error', text: 'Bad key', actions: ['setApiKey'], replyTo: 'a2' } });
+    assert.ok(t.$('[data-id="a2"] [data-testid="retry"]'));
   });
 
   it('keeps the newest text in view while streaming, unless the user scrolled up', () => {
