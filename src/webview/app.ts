@@ -45,6 +45,8 @@ interface Entry {
   pending?: boolean;
   /** The author line of a pending entry, attached when it renders. */
   label?: HTMLElement;
+  /** A long question the user asked to see in full. */
+  expanded?: boolean;
 }
 
 const ACTION_LABELS: Record<ErrorActionId, { label: string; icon: string }> = {
@@ -67,10 +69,31 @@ const EAGER_CHARS = 16_000;
 const SLICE_MS = 8;
 /** A scroll this soon (ms) after a wheel, touch or key in the conversation is the user's. */
 const USER_SCROLL_MS = 1000;
+/**
+ * A question longer than this (a big pasted file, a cut 5 MB selection) shows its beginning and a
+ * "Show all" button: rendering and highlighting all of it would hold up opening the chat for seconds.
+ */
+export const PREVIEW_CHARS = 20_000;
 /** How close to the bottom (px) counts as "at the bottom" for auto-scroll. */
 const BOTTOM_SLACK = 40;
 
 const numberFormat = new Intl.NumberFormat('en-US');
+
+/** Where a long question's preview ends: a line end at or before PREVIEW_CHARS. */
+function previewLength(text: string): number {
+  if (text.length <= PREVIEW_CHARS) return text.length;
+  const lineEnd = text.lastIndexOf('\n', PREVIEW_CHARS);
+  return lineEnd > PREVIEW_CHARS / 2 ? lineEnd + 1 : PREVIEW_CHARS;
+}
+
+function showAllBar(doc: Document, text: string, shown: number): HTMLElement {
+  let lines = 1;
+  for (let i = text.indexOf('\n', shown); i !== -1 && i < text.length - 1; i = text.indexOf('\n', i + 1)) lines++;
+  const kb = Math.max(1, Math.round((text.length - shown) / 1024));
+  return h(doc, 'div', { class: 'show-all' },
+    h(doc, 'button', { type: 'button', class: 'link-button', 'data-testid': 'show-all', title: 'Render the whole message' },
+      icon(doc, 'unfold'), `Show all — ${numberFormat.format(lines)} more ${lines === 1 ? 'line' : 'lines'} (${numberFormat.format(kb)} KB)`));
+}
 
 /** "anthropic/claude-sonnet-4.5 · 1,234 in · 56 out" */
 export function formatMeta(view: MessageView): string {
@@ -384,7 +407,9 @@ export class ChatApp {
       renderer.setText(view.text);
       if (view.state !== 'streaming') renderer.finish();
     } else if (entry.renderedText !== view.text) {
-      body.replaceChildren(htmlFragment(doc, renderMarkdown(view.text, view.role === 'assistant')));
+      const shown = view.role === 'user' && !entry.expanded ? previewLength(view.text) : view.text.length;
+      body.replaceChildren(htmlFragment(doc, renderMarkdown(view.text.slice(0, shown), view.role === 'assistant')));
+      if (shown < view.text.length) body.append(showAllBar(doc, view.text, shown));
       entry.renderedText = view.text;
     }
     if (view.role === 'assistant') {
@@ -631,6 +656,15 @@ export class ChatApp {
       case 'retry':
         if (id) this.post({ type: 'retry', id });
         return;
+      case 'show-all': {
+        // Local: the whole text is already here, only its rendering was left out.
+        const entry = this.entries.get(id);
+        if (!entry) return;
+        entry.expanded = true;
+        entry.renderedText = undefined;
+        this.updateEntry(entry, entry.view);
+        return;
+      }
       case 'error-action': {
         const action = button.getAttribute('data-action') as ErrorActionId | null;
         if (!action || !(action in ACTION_LABELS)) return;

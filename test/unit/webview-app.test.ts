@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
-import { ChatApp } from '../../src/webview/app';
+import { ChatApp, PREVIEW_CHARS } from '../../src/webview/app';
 import { renderMarkdown } from '../../src/webview/markdown';
 import { parseWebviewMessage, type ChatStateView, type MessageView } from '../../src/protocol/messages';
 import { CORPUS } from './helpers/webviewCorpus';
@@ -300,6 +300,26 @@ describe('webview chat app', function () {
     assert.deepEqual(t.posted.at(-1), { type: 'action', action: 'selectModel' });
     t.$('[data-testid="new-chat"]')!.click();
     assert.deepEqual(t.posted.at(-1), { type: 'newChat' });
+  });
+
+  it('a very long question shows its beginning and renders the rest only on "Show all"', () => {
+    const t = setup();
+    t.app.start();
+    const lines = Array.from({ length: 20_000 }, (_, i) => `line ${i} of the pasted file`);
+    const long = `Explain this:\n\n\`\`\`\n${lines.join('\n')}\n\`\`\``;
+    t.send({ type: 'state', state: state([{ id: 'u1', role: 'user', text: long }, { id: 'u2', role: 'user', text: 'short' }]) });
+    const body = t.$('[data-id="u1"] .message-body')!;
+    assert.ok(body.textContent!.length <= PREVIEW_CHARS + 200, `preview only: ${body.textContent!.length} characters`);
+    assert.ok(body.textContent!.includes('line 0 of the pasted file'));
+    assert.ok(!body.textContent!.includes('line 19999 of'));
+    const button = t.$('[data-id="u1"] [data-testid="show-all"]')!;
+    assert.match(button.textContent!, /Show all — [\d,]+ more lines \([\d,]+ KB\)/);
+    assert.equal(t.$('[data-id="u2"] [data-testid="show-all"]'), null, 'short messages are whole');
+    t.posted.length = 0;
+    button.click();
+    assert.deepEqual(t.posted, [], 'nothing to ask the host');
+    assert.equal(t.$('[data-id="u1"] [data-testid="show-all"]'), null);
+    assert.equal(t.$('[data-id="u1"] .message-body')!.innerHTML, oneShot(t.doc, long, false), 'now the whole message, as a one-shot render');
   });
 
   it('a failed reply shows one Retry: its own, until an error message below offers one', () => {
