@@ -11,9 +11,8 @@ import {
   type MessageView,
   type WebviewToHost,
 } from '../protocol/messages';
-import { h, htmlFragment, icon } from './dom';
-import { renderMarkdown } from './markdown';
-import { StreamingMarkdown } from './streamingMarkdown';
+import { h, icon } from './dom';
+import { ACTION_LABELS, MessageEntries, type Entry } from './messageEntries';
 
 export interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -32,83 +31,18 @@ export interface ChatAppOptions {
   eagerChars?: number;
 }
 
-interface Entry {
-  view: MessageView;
-  el: HTMLElement;
-  body: HTMLElement;
-  /** Text the body shows when it was rendered in one go (finished messages). */
-  renderedText?: string;
-  /** Present while (or after) the message streamed in. */
-  renderer?: StreamingMarkdown;
-  thinkingText?: Text;
-  /** Rendering was left for later (old messages of a long conversation). */
-  pending?: boolean;
-  /** The author line of a pending entry, attached when it renders. */
-  label?: HTMLElement;
-  /** A long question the user asked to see in full. */
-  expanded?: boolean;
-}
-
-const ACTION_LABELS: Record<ErrorActionId, { label: string; icon: string }> = {
-  setApiKey: { label: 'Set API Key', icon: 'key' },
-  selectModel: { label: 'Select Model', icon: 'hubot' },
-  retry: { label: 'Retry', icon: 'refresh' },
-  openSettings: { label: 'Open Settings', icon: 'gear' },
-  openLog: { label: 'Show Log', icon: 'output' },
-};
-
-const STATE_LABELS: Partial<Record<string, string>> = {
-  stopped: 'Stopped',
-  interrupted: 'Interrupted',
-  error: 'Failed',
-};
-
 /** Characters of the newest messages rendered at once when a conversation opens; older ones follow. */
 const EAGER_CHARS = 16_000;
 /** Time slice for background rendering of older messages. */
 const SLICE_MS = 8;
 /** A scroll this soon (ms) after a wheel, touch or key in the conversation is the user's. */
 const USER_SCROLL_MS = 1000;
-/**
- * A question longer than this (a big pasted file, a cut 5 MB selection) shows its beginning and a
- * "Show all" button: rendering and highlighting all of it would hold up opening the chat for seconds.
- */
-export const PREVIEW_CHARS = 20_000;
 /** How close to the bottom (px) counts as "at the bottom" for auto-scroll. */
 const BOTTOM_SLACK = 40;
 
-const numberFormat = new Intl.NumberFormat('en-US');
-
-/** Where a long question's preview ends: a line end at or before PREVIEW_CHARS. */
-function previewLength(text: string): number {
-  if (text.length <= PREVIEW_CHARS) return text.length;
-  const lineEnd = text.lastIndexOf('\n', PREVIEW_CHARS);
-  return lineEnd > PREVIEW_CHARS / 2 ? lineEnd + 1 : PREVIEW_CHARS;
-}
-
-function showAllBar(doc: Document, text: string, shown: number): HTMLElement {
-  let lines = 1;
-  for (let i = text.indexOf('\n', shown); i !== -1 && i < text.length - 1; i = text.indexOf('\n', i + 1)) lines++;
-  const kb = Math.max(1, Math.round((text.length - shown) / 1024));
-  return h(doc, 'div', { class: 'show-all' },
-    h(doc, 'button', { type: 'button', class: 'link-button', 'data-testid': 'show-all', title: 'Render the whole message' },
-      icon(doc, 'unfold'), `Show all — ${numberFormat.format(lines)} more ${lines === 1 ? 'line' : 'lines'} (${numberFormat.format(kb)} KB)`));
-}
-
-/** "anthropic/claude-sonnet-4.5 · 1,234 in · 56 out" */
-export function formatMeta(view: MessageView): string {
-  const parts: string[] = [];
-  if (view.model) parts.push(view.model);
-  if (view.usage?.inputTokens !== undefined) parts.push(`${numberFormat.format(view.usage.inputTokens)} in`);
-  if (view.usage?.outputTokens !== undefined) parts.push(`${numberFormat.format(view.usage.outputTokens)} out`);
-  return parts.join(' · ');
-}
-
 export class ChatApp {
   private readonly doc: Document;
-  private readonly entries = new Map<string, Entry>();
-  /** Replies whose error message below offers Retry: they don't show a second one themselves. */
-  private readonly retryBelow = new Set<string>();
+  private readonly entries: MessageEntries;
   private readonly schedule?: (callback: () => void) => void;
   private readonly defer: (callback: () => void) => void;
   private readonly draftDelayMs: number;
@@ -149,6 +83,12 @@ export class ChatApp {
     this.defer = options.defer ?? ((cb) => win.setTimeout(cb, 0));
     this.draftDelayMs = options.draftDelayMs ?? 300;
     this.eagerChars = options.eagerChars ?? EAGER_CHARS;
+    this.entries = new MessageEntries(this.doc, {
+      schedule: this.schedule,
+      onStreamRender: () => {
+        if (this.stickToBottom) this.scrollToBottomNow();
+      },
+    });
     const doc = this.doc;
 
     this.modelName = h(doc, 'span', { class: 'model-name' }, '');
@@ -275,7 +215,6 @@ export class ChatApp {
     this.generation++;
     this.pendingQueue = [];
     this.entries.clear();
-    this.retryBelow.clear();
     this.messagesEl.replaceChildren();
     this.busy = state.busy;
     this.hasApiKey = state.hasApiKey;
@@ -289,7 +228,7 @@ export class ChatApp {
       const view = state.messages[i];
       const eager = budget > 0 || view.state === 'streaming';
       budget -= view.text.length + (view.thinking?.length ?? 0);
-      const entry = this.createEntry(view, !eager);
+      const entry = this.entries.create(view, !eager);
       entries.push(entry);
       if (!eager) this.pendingQueue.push(entry);
     }
@@ -310,9 +249,9 @@ export class ChatApp {
   private upsert(view: MessageView, added: boolean): void {
     const existing = this.entries.get(view.id);
     if (existing) {
-      this.updateEntry(existing, view);
+      this.entries.update(existing, view);
     } else {
-      const entry = this.createEntry(view, false);
+      const entry = this.entries.create(view, false);
       this.messagesEl.append(entry.el);
     }
     if (added && view.role === 'user') this.stickToBottom = true;
@@ -322,173 +261,8 @@ export class ChatApp {
   private append(id: string, text?: string, thinking?: string): void {
     const entry = this.entries.get(id);
     if (!entry || entry.view.role !== 'assistant') return;
-    if (entry.pending) this.renderPending(entry);
-    if (thinking) {
-      entry.view.thinking = (entry.view.thinking ?? '') + thinking;
-      this.ensureThinking(entry).appendData(thinking);
-    }
-    if (text) {
-      this.streamer(entry).append(text);
-      entry.view.text += text;
-    }
+    this.entries.append(entry, text, thinking);
     this.queueScroll();
-  }
-
-  private createEntry(view: MessageView, pending: boolean): Entry {
-    const doc = this.doc;
-    const el = h(doc, 'article', {
-      class: `message message-${view.role}`,
-      'data-testid': 'message',
-      'data-role': view.role,
-      'data-id': view.id,
-    });
-    const label =
-      view.role === 'user'
-        ? h(doc, 'div', { class: 'message-author' }, icon(doc, 'account'), 'You')
-        : view.role === 'assistant'
-          ? h(doc, 'div', { class: 'message-author' }, icon(doc, 'sparkle'), 'GMI')
-          : h(doc, 'div', { class: 'message-author' }, icon(doc, 'error'), 'Error');
-    const body = h(doc, 'div', { class: view.role === 'error' ? 'message-body error-text' : 'message-body markdown' });
-    const entry: Entry = { view: { ...view, text: '' }, el, body, pending };
-    this.entries.set(view.id, entry);
-    if (view.role === 'error' && view.replyTo && view.actions?.includes('retry')) {
-      this.retryBelow.add(view.replyTo);
-      this.entries.get(view.replyTo)?.el.querySelector(':scope > .message-footer [data-testid="retry"]')?.remove();
-    }
-    if (pending) {
-      // An empty placeholder until its turn comes: less for the first frame to style and lay out.
-      el.classList.add('pending');
-      entry.label = label;
-      entry.view = { ...view };
-    } else {
-      el.append(label, body);
-      this.updateEntry(entry, view);
-    }
-    return entry;
-  }
-
-  /** Brings an entry's DOM in line with `view`, touching only what changed. */
-  private updateEntry(entry: Entry, view: MessageView): void {
-    if (entry.pending) {
-      entry.view = { ...view };
-      this.renderPending(entry);
-      return;
-    }
-    const { el, body } = entry;
-    const doc = this.doc;
-
-    if (view.role === 'assistant') el.setAttribute('data-state', view.state ?? 'done');
-    else el.removeAttribute('data-state');
-
-    // notice
-    let notice = el.querySelector<HTMLElement>(':scope > [data-testid="notice"]');
-    if (view.notice) {
-      if (!notice) {
-        notice = h(doc, 'div', { class: 'notice', 'data-testid': 'notice', role: 'note' });
-        el.insertBefore(notice, el.children[1] ?? null);
-      }
-      if (notice.textContent !== view.notice) notice.replaceChildren(icon(doc, 'info'), doc.createTextNode(view.notice));
-    } else notice?.remove();
-
-    // thinking (assistant only; plain text, collapsed)
-    if (view.role === 'assistant' && view.thinking) {
-      const text = this.ensureThinking(entry);
-      if (text.data !== view.thinking) text.data = view.thinking;
-    } else {
-      el.querySelector(':scope > [data-testid="thinking"]')?.remove();
-      entry.thinkingText = undefined;
-    }
-
-    // body
-    if (view.role === 'error') {
-      if (body.textContent !== view.text) body.textContent = view.text;
-    } else if (view.role === 'assistant' && (view.state === 'streaming' || entry.renderer)) {
-      const renderer = this.streamer(entry);
-      renderer.setText(view.text);
-      if (view.state !== 'streaming') renderer.finish();
-    } else if (entry.renderedText !== view.text) {
-      const shown = view.role === 'user' && !entry.expanded ? previewLength(view.text) : view.text.length;
-      body.replaceChildren(htmlFragment(doc, renderMarkdown(view.text.slice(0, shown), view.role === 'assistant')));
-      if (shown < view.text.length) body.append(showAllBar(doc, view.text, shown));
-      entry.renderedText = view.text;
-    }
-    if (view.role === 'assistant') {
-      body.setAttribute('aria-live', 'polite');
-      body.setAttribute('aria-busy', view.state === 'streaming' ? 'true' : 'false');
-    }
-
-    // footer: meta, state, retry (assistant); actions (error)
-    el.querySelector(':scope > .message-footer')?.remove();
-    if (view.role === 'assistant' && view.state !== 'streaming') {
-      const footer = h(doc, 'div', { class: 'message-footer' });
-      const meta = formatMeta(view);
-      if (meta) footer.append(h(doc, 'span', { class: 'meta', 'data-testid': 'meta' }, meta));
-      const stateLabel = STATE_LABELS[view.state ?? 'done'];
-      if (stateLabel) footer.append(h(doc, 'span', { class: `state-label state-${view.state}` }, stateLabel));
-      if ((view.state === 'interrupted' || view.state === 'error' || view.state === 'stopped') && !this.retryBelow.has(view.id)) {
-        footer.append(
-          h(doc, 'button', { type: 'button', class: 'link-button', 'data-testid': 'retry', title: 'Retry this request', 'aria-label': 'Retry' },
-            icon(doc, 'refresh'), 'Retry'),
-        );
-      }
-      if (footer.childNodes.length) el.append(footer);
-    } else if (view.role === 'error' && view.actions?.length) {
-      const footer = h(doc, 'div', { class: 'message-footer error-actions' });
-      for (const action of view.actions) {
-        const a = ACTION_LABELS[action];
-        footer.append(
-          h(doc, 'button', { type: 'button', class: 'secondary-button', 'data-testid': 'error-action', 'data-action': action },
-            icon(doc, a.icon), a.label),
-        );
-      }
-      el.append(footer);
-    }
-    entry.view = { ...view };
-  }
-
-  private streamer(entry: Entry): StreamingMarkdown {
-    if (!entry.renderer) {
-      // Seeded with what the message shows so far, so later deltas extend it.
-      entry.body.replaceChildren();
-      entry.renderedText = undefined;
-      entry.renderer = new StreamingMarkdown(entry.body, {
-        schedule: this.schedule,
-        eager: true,
-        // Renders run in an animation frame: keep the bottom in view in that same frame.
-        onRender: () => {
-          if (this.stickToBottom) this.scrollToBottomNow();
-        },
-      });
-      entry.renderer.setText(entry.view.text);
-    }
-    return entry.renderer;
-  }
-
-  private ensureThinking(entry: Entry): Text {
-    if (entry.thinkingText) return entry.thinkingText;
-    const doc = this.doc;
-    const text = doc.createTextNode('');
-    const details = h(
-      doc,
-      'details',
-      { class: 'thinking', 'data-testid': 'thinking' },
-      h(doc, 'summary', {}, icon(doc, 'lightbulb'), 'Thinking'),
-      h(doc, 'div', { class: 'thinking-body' }, text),
-    );
-    entry.el.insertBefore(details, entry.body);
-    entry.thinkingText = text;
-    return text;
-  }
-
-  private renderPending(entry: Entry): void {
-    if (!entry.pending) return;
-    entry.pending = false;
-    entry.el.classList.remove('pending');
-    entry.el.append(entry.label!, entry.body);
-    entry.label = undefined;
-    const view = entry.view;
-    entry.view = { ...view, text: '' };
-    this.updateEntry(entry, view);
   }
 
   private schedulePending(): void {
@@ -500,7 +274,7 @@ export class ChatApp {
       if (generation !== this.generation) return;
       const start = performance.now();
       while (this.pendingQueue.length && performance.now() - start < SLICE_MS) {
-        this.renderPending(this.pendingQueue.shift()!);
+        this.entries.renderPending(this.pendingQueue.shift()!);
       }
       // Content grows above the viewport; scroll anchoring keeps the view still, and the next
       // frame re-pins the bottom if needed (no forced layout per slice).
@@ -511,7 +285,7 @@ export class ChatApp {
 
   /** Renders every message that was left for later (tests; also before printing/searching). */
   renderAllPending(): void {
-    while (this.pendingQueue.length) this.renderPending(this.pendingQueue.shift()!);
+    while (this.pendingQueue.length) this.entries.renderPending(this.pendingQueue.shift()!);
   }
 
   // ---- chrome: welcome, busy, buttons ----
@@ -656,15 +430,10 @@ export class ChatApp {
       case 'retry':
         if (id) this.post({ type: 'retry', id });
         return;
-      case 'show-all': {
+      case 'show-all':
         // Local: the whole text is already here, only its rendering was left out.
-        const entry = this.entries.get(id);
-        if (!entry) return;
-        entry.expanded = true;
-        entry.renderedText = undefined;
-        this.updateEntry(entry, entry.view);
+        this.entries.expand(id);
         return;
-      }
       case 'error-action': {
         const action = button.getAttribute('data-action') as ErrorActionId | null;
         if (!action || !(action in ACTION_LABELS)) return;

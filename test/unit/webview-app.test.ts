@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
-import { ChatApp, PREVIEW_CHARS } from '../../src/webview/app';
+import { ChatApp } from '../../src/webview/app';
+import { PREVIEW_CHARS } from '../../src/webview/messageEntries';
 import { renderMarkdown } from '../../src/webview/markdown';
 import { parseWebviewMessage, type ChatStateView, type MessageView } from '../../src/protocol/messages';
 import { CORPUS } from './helpers/webviewCorpus';

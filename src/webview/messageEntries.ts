@@ -1,0 +1,281 @@
+// The messages of the chat view: one <article> per message, created and updated from MessageView
+// (the host's state), with streamed text rendered incrementally. Knows nothing of scrolling, the
+// composer or the host: ChatApp owns those and calls in here.
+import type { ErrorActionId, MessageView } from '../protocol/messages';
+import { h, htmlFragment, icon } from './dom';
+import { renderMarkdown } from './markdown';
+import { StreamingMarkdown } from './streamingMarkdown';
+
+export interface Entry {
+  view: MessageView;
+  el: HTMLElement;
+  body: HTMLElement;
+  /** Text the body shows when it was rendered in one go (finished messages). */
+  renderedText?: string;
+  /** Present while (or after) the message streamed in. */
+  renderer?: StreamingMarkdown;
+  thinkingText?: Text;
+  /** Rendering was left for later (old messages of a long conversation). */
+  pending?: boolean;
+  /** The author line of a pending entry, attached when it renders. */
+  label?: HTMLElement;
+  /** A long question the user asked to see in full. */
+  expanded?: boolean;
+}
+
+export interface MessageEntriesOptions {
+  /** Defer a streamed render to the next frame (tests pass their own). */
+  schedule?: (callback: () => void) => void;
+  /** After each streamed render (e.g. to keep the bottom in view). */
+  onStreamRender(): void;
+}
+
+export const ACTION_LABELS: Record<ErrorActionId, { label: string; icon: string }> = {
+  setApiKey: { label: 'Set API Key', icon: 'key' },
+  selectModel: { label: 'Select Model', icon: 'hubot' },
+  retry: { label: 'Retry', icon: 'refresh' },
+  openSettings: { label: 'Open Settings', icon: 'gear' },
+  openLog: { label: 'Show Log', icon: 'output' },
+};
+
+const STATE_LABELS: Partial<Record<string, string>> = {
+  stopped: 'Stopped',
+  interrupted: 'Interrupted',
+  error: 'Failed',
+};
+
+/**
+ * A question longer than this (a big pasted file, a cut 5 MB selection) shows its beginning and a
+ * "Show all" button: rendering and highlighting all of it would hold up opening the chat for seconds.
+ */
+export const PREVIEW_CHARS = 20_000;
+const numberFormat = new Intl.NumberFormat('en-US');
+
+/** Where a long question's preview ends: a line end at or before PREVIEW_CHARS. */
+function previewLength(text: string): number {
+  if (text.length <= PREVIEW_CHARS) return text.length;
+  const lineEnd = text.lastIndexOf('\n', PREVIEW_CHARS);
+  return lineEnd > PREVIEW_CHARS / 2 ? lineEnd + 1 : PREVIEW_CHARS;
+}
+
+function showAllBar(doc: Document, text: string, shown: number): HTMLElement {
+  let lines = 1;
+  for (let i = text.indexOf('\n', shown); i !== -1 && i < text.length - 1; i = text.indexOf('\n', i + 1)) lines++;
+  const kb = Math.max(1, Math.round((text.length - shown) / 1024));
+  return h(doc, 'div', { class: 'show-all' },
+    h(doc, 'button', { type: 'button', class: 'link-button', 'data-testid': 'show-all', title: 'Render the whole message' },
+      icon(doc, 'unfold'), `Show all — ${numberFormat.format(lines)} more ${lines === 1 ? 'line' : 'lines'} (${numberFormat.format(kb)} KB)`));
+}
+
+/** "anthropic/claude-sonnet-4.5 · 1,234 in · 56 out" */
+export function formatMeta(view: MessageView): string {
+  const parts: string[] = [];
+  if (view.model) parts.push(view.model);
+  if (view.usage?.inputTokens !== undefined) parts.push(`${numberFormat.format(view.usage.inputTokens)} in`);
+  if (view.usage?.outputTokens !== undefined) parts.push(`${numberFormat.format(view.usage.outputTokens)} out`);
+  return parts.join(' · ');
+}
+
+export class MessageEntries {
+  private readonly entries = new Map<string, Entry>();
+  /** Replies whose error message below offers Retry: they don't show a second one themselves. */
+  private readonly retryBelow = new Set<string>();
+
+  constructor(
+    private readonly doc: Document,
+    private readonly options: MessageEntriesOptions,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(id: string): Entry | undefined {
+    return this.entries.get(id);
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.retryBelow.clear();
+  }
+
+  /** Adds a streamed delta to an assistant message. */
+  append(entry: Entry, text?: string, thinking?: string): void {
+    if (entry.pending) this.renderPending(entry);
+    if (thinking) {
+      entry.view.thinking = (entry.view.thinking ?? '') + thinking;
+      this.ensureThinking(entry).appendData(thinking);
+    }
+    if (text) {
+      this.streamer(entry).append(text);
+      entry.view.text += text;
+    }
+  }
+
+  /** Renders the whole of a long question whose beginning is shown (its "Show all"). */
+  expand(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry || entry.expanded) return;
+    entry.expanded = true;
+    entry.renderedText = undefined;
+    this.update(entry, entry.view);
+  }
+
+  /** A new entry for `view`; a pending one is an empty shell until renderPending(). Not yet in the DOM. */
+  create(view: MessageView, pending: boolean): Entry {
+    const doc = this.doc;
+    const el = h(doc, 'article', {
+      class: `message message-${view.role}`,
+      'data-testid': 'message',
+      'data-role': view.role,
+      'data-id': view.id,
+    });
+    const label =
+      view.role === 'user'
+        ? h(doc, 'div', { class: 'message-author' }, icon(doc, 'account'), 'You')
+        : view.role === 'assistant'
+          ? h(doc, 'div', { class: 'message-author' }, icon(doc, 'sparkle'), 'GMI')
+          : h(doc, 'div', { class: 'message-author' }, icon(doc, 'error'), 'Error');
+    const body = h(doc, 'div', { class: view.role === 'error' ? 'message-body error-text' : 'message-body markdown' });
+    const entry: Entry = { view: { ...view, text: '' }, el, body, pending };
+    this.entries.set(view.id, entry);
+    if (view.role === 'error' && view.replyTo && view.actions?.includes('retry')) {
+      this.retryBelow.add(view.replyTo);
+      this.entries.get(view.replyTo)?.el.querySelector(':scope > .message-footer [data-testid="retry"]')?.remove();
+    }
+    if (pending) {
+      // An empty placeholder until its turn comes: less for the first frame to style and lay out.
+      el.classList.add('pending');
+      entry.label = label;
+      entry.view = { ...view };
+    } else {
+      el.append(label, body);
+      this.update(entry, view);
+    }
+    return entry;
+  }
+
+  /** Brings an entry's DOM in line with `view`, touching only what changed. */
+  update(entry: Entry, view: MessageView): void {
+    if (entry.pending) {
+      entry.view = { ...view };
+      this.renderPending(entry);
+      return;
+    }
+    const { el, body } = entry;
+    const doc = this.doc;
+
+    if (view.role === 'assistant') el.setAttribute('data-state', view.state ?? 'done');
+    else el.removeAttribute('data-state');
+
+    // notice
+    let notice = el.querySelector<HTMLElement>(':scope > [data-testid="notice"]');
+    if (view.notice) {
+      if (!notice) {
+        notice = h(doc, 'div', { class: 'notice', 'data-testid': 'notice', role: 'note' });
+        el.insertBefore(notice, el.children[1] ?? null);
+      }
+      if (notice.textContent !== view.notice) notice.replaceChildren(icon(doc, 'info'), doc.createTextNode(view.notice));
+    } else notice?.remove();
+
+    // thinking (assistant only; plain text, collapsed)
+    if (view.role === 'assistant' && view.thinking) {
+      const text = this.ensureThinking(entry);
+      if (text.data !== view.thinking) text.data = view.thinking;
+    } else {
+      el.querySelector(':scope > [data-testid="thinking"]')?.remove();
+      entry.thinkingText = undefined;
+    }
+
+    // body
+    if (view.role === 'error') {
+      if (body.textContent !== view.text) body.textContent = view.text;
+    } else if (view.role === 'assistant' && (view.state === 'streaming' || entry.renderer)) {
+      const renderer = this.streamer(entry);
+      renderer.setText(view.text);
+      if (view.state !== 'streaming') renderer.finish();
+    } else if (entry.renderedText !== view.text) {
+      const shown = view.role === 'user' && !entry.expanded ? previewLength(view.text) : view.text.length;
+      body.replaceChildren(htmlFragment(doc, renderMarkdown(view.text.slice(0, shown), view.role === 'assistant')));
+      if (shown < view.text.length) body.append(showAllBar(doc, view.text, shown));
+      entry.renderedText = view.text;
+    }
+    if (view.role === 'assistant') {
+      body.setAttribute('aria-live', 'polite');
+      body.setAttribute('aria-busy', view.state === 'streaming' ? 'true' : 'false');
+    }
+
+    // footer: meta, state, retry (assistant); actions (error)
+    el.querySelector(':scope > .message-footer')?.remove();
+    if (view.role === 'assistant' && view.state !== 'streaming') {
+      const footer = h(doc, 'div', { class: 'message-footer' });
+      const meta = formatMeta(view);
+      if (meta) footer.append(h(doc, 'span', { class: 'meta', 'data-testid': 'meta' }, meta));
+      const stateLabel = STATE_LABELS[view.state ?? 'done'];
+      if (stateLabel) footer.append(h(doc, 'span', { class: `state-label state-${view.state}` }, stateLabel));
+      if ((view.state === 'interrupted' || view.state === 'error' || view.state === 'stopped') && !this.retryBelow.has(view.id)) {
+        footer.append(
+          h(doc, 'button', { type: 'button', class: 'link-button', 'data-testid': 'retry', title: 'Retry this request', 'aria-label': 'Retry' },
+            icon(doc, 'refresh'), 'Retry'),
+        );
+      }
+      if (footer.childNodes.length) el.append(footer);
+    } else if (view.role === 'error' && view.actions?.length) {
+      const footer = h(doc, 'div', { class: 'message-footer error-actions' });
+      for (const action of view.actions) {
+        const a = ACTION_LABELS[action];
+        footer.append(
+          h(doc, 'button', { type: 'button', class: 'secondary-button', 'data-testid': 'error-action', 'data-action': action },
+            icon(doc, a.icon), a.label),
+        );
+      }
+      el.append(footer);
+    }
+    entry.view = { ...view };
+  }
+
+  private streamer(entry: Entry): StreamingMarkdown {
+    if (!entry.renderer) {
+      // Seeded with what the message shows so far, so later deltas extend it.
+      entry.body.replaceChildren();
+      entry.renderedText = undefined;
+      entry.renderer = new StreamingMarkdown(entry.body, {
+        schedule: this.options.schedule,
+        eager: true,
+        // Keep the bottom in view before the frame that shows the new text.
+        onRender: () => this.options.onStreamRender(),
+      });
+      entry.renderer.setText(entry.view.text);
+    }
+    return entry.renderer;
+  }
+
+  private ensureThinking(entry: Entry): Text {
+    if (entry.thinkingText) return entry.thinkingText;
+    const doc = this.doc;
+    const text = doc.createTextNode('');
+    const details = h(
+      doc,
+      'details',
+      { class: 'thinking', 'data-testid': 'thinking' },
+      h(doc, 'summary', {}, icon(doc, 'lightbulb'), 'Thinking'),
+      h(doc, 'div', { class: 'thinking-body' }, text),
+    );
+    entry.el.insertBefore(details, entry.body);
+    entry.thinkingText = text;
+    return text;
+  }
+
+  /** Renders an entry that was left for later. */
+  renderPending(entry: Entry): void {
+    if (!entry.pending) return;
+    entry.pending = false;
+    entry.el.classList.remove('pending');
+    entry.el.append(entry.label!, entry.body);
+    entry.label = undefined;
+    const view = entry.view;
+    entry.view = { ...view, text: '' };
+    this.update(entry, view);
+  }
+
+}
