@@ -210,4 +210,45 @@ describe('UI: reliability', () => {
     await waitForState(await ask(s, frame, 'Still there?'), 'done');
     assert.deepEqual(await bodyText(frame, 'assistant'), ['Working again.']);
   });
+
+  it('a very long stored question opens as its beginning with Show all, which renders the rest', async () => {
+    const s = await session();
+    let frame = await openChat(s.page);
+    s.fake.enqueue({ text: 'Stored first.' });
+    await waitForState(await ask(s, frame, 'First question'), 'done');
+    let stored: Awaited<ReturnType<typeof readWorkspaceState>>;
+    await until('the chat in IndexedDB', async () => {
+      stored = await readWorkspaceState(s.page);
+      return JSON.stringify(stored?.state[CONVERSATION_KEY] ?? '').includes('Stored first.');
+    });
+    // About 1 MB: what a big pasted file or a cut 5 MB selection leaves in a question.
+    const lines = Array.from({ length: 16_000 }, (_, i) => `const value${i} = compute(${i}); // line ${i} of the pasted file`);
+    const now = Date.now();
+    const long = {
+      version: 1,
+      messages: [
+        { id: 'longquestion0001', role: 'user', text: `Explain this:\n\n\`\`\`ts\n${lines.join('\n')}\n\`\`\``, createdAt: now },
+        { id: 'longanswer000001', role: 'assistant', text: 'It computes sixteen thousand values.', state: 'done', model: 'm', createdAt: now },
+      ],
+    };
+    await writeWorkspaceState(s.page, stored!.db, { ...stored!.state, [CONVERSATION_KEY]: long });
+    frame = await reloadToChat(s.page);
+
+    const answer = messages(frame, 'assistant').filter({ hasText: 'It computes sixteen thousand values.' });
+    await answer.waitFor({ state: 'visible', timeout: WAIT });
+    const question = messages(frame, 'user').first();
+    const showAll = question.locator('[data-testid="show-all"]');
+    await showAll.waitFor({ state: 'visible', timeout: WAIT });
+    assert.match(await showAll.innerText(), /Show all — [\d,]+ more lines \([\d,]+ KB\)/);
+    const preview = await question.locator('.message-body').innerText();
+    assert.ok(preview.includes('line 0 of the pasted file'));
+    assert.ok(!preview.includes('line 15999 of the pasted file'), 'only the beginning is rendered');
+    assert.ok(preview.length < 30_000, `preview of ${preview.length} characters`);
+
+    await showAll.click();
+    await question.locator('.message-body').filter({ hasText: 'line 15999 of the pasted file' }).waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await question.locator('[data-testid="show-all"]').count(), 0);
+    // Highlighted as the one-shot render would be.
+    assert.ok((await question.locator('pre code [class*="hljs-"]').count()) > 1000);
+  });
 });
