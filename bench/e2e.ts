@@ -180,32 +180,50 @@ async function activationFromLog(h: Harness, userDataDir: string, timeoutMs = 30
   }
 }
 
+/**
+ * A fresh code-server session (own user data, workspace with a README, the built extension loaded
+ * from this checkout) and a headless Chromium page on its workbench, ready for commands.
+ */
+async function openWorkbench(h: Harness, prefix: string, settings: Record<string, unknown>) {
+  const work = h.tempDir(prefix);
+  const userDataDir = path.join(work, 'user-data');
+  const folder = path.join(work, 'workspace');
+  fs.mkdirSync(folder, { recursive: true });
+  fs.writeFileSync(path.join(folder, 'README.md'), '# bench\n');
+  h.writeUserSettings(userDataDir, { ...h.QUIET_SETTINGS, ...settings });
+  const server = await h.startCodeServer({ userDataDir, extensionsDir: path.join(work, 'extensions'), folder, env: { GMI_API_KEY: '' } });
+  let browser: Browser | undefined;
+  const close = async (keep = false): Promise<void> => {
+    await browser?.close().catch(() => undefined);
+    await server.stop();
+    if (!keep) fs.rmSync(work, { recursive: true, force: true });
+  };
+  try {
+    browser = await h.launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+    await page.goto(h.workbenchUrl(server.origin, { folder, payload: [['extensionDevelopmentPath', remote(ROOT)]] }));
+    await waitForWorkbench(page);
+    return { page, browser, userDataDir, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
 /** Part 5: fresh code-server sessions; a GMI command activates the extension; its log says how long that took. */
 async function activationRuns(h: Harness, runs: number, distBuild: string): Promise<void> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const work = h.tempDir('bench-activation');
-    const userDataDir = path.join(work, 'user-data');
-    const folder = path.join(work, 'workspace');
-    fs.mkdirSync(folder, { recursive: true });
-    h.writeUserSettings(userDataDir, h.QUIET_SETTINGS);
-    const server = await h.startCodeServer({ userDataDir, extensionsDir: path.join(work, 'extensions'), folder, env: { GMI_API_KEY: '' } });
-    let browser: Browser | undefined;
+    const wb = await openWorkbench(h, 'bench-activation', {});
     try {
-      browser = await h.launchChromium();
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${p}`;
-      await page.goto(h.workbenchUrl(server.origin, { folder, payload: [['extensionDevelopmentPath', remote(ROOT)]] }));
-      await waitForWorkbench(page);
-      await runCommand(page, 'GMI: Show Log');
-      const ms = await activationFromLog(h, userDataDir);
+      await runCommand(wb.page, 'GMI: Show Log');
+      const ms = await activationFromLog(h, wb.userDataDir);
       if (ms === undefined) throw new Error('no "Activated in" line in the GMI log');
       times.push(ms);
       process.stderr.write(`[bench:activation] run ${i + 1}: activated in ${ms} ms\n`);
     } finally {
-      await browser?.close().catch(() => undefined);
-      await server.stop();
-      fs.rmSync(work, { recursive: true, force: true });
+      await wb.close();
     }
   }
   process.stdout.write(`RESULT ${JSON.stringify({ runs: times, distBuild })}\n`);
@@ -222,21 +240,9 @@ async function main(): Promise<void> {
   if (activation >= 0) return activationRuns(h, Number(process.argv[activation + 1] ?? 3), distBuild);
   const writes = recordWrites();
   const fake: FakeGmi = await startFakeGmi({ apiKey: KEY });
-  const work = h.tempDir('bench-e2e');
-  const userDataDir = path.join(work, 'user-data');
-  const extensionsDir = path.join(work, 'extensions');
-  const folder = path.join(work, 'workspace');
-  fs.mkdirSync(folder, { recursive: true });
-  fs.writeFileSync(path.join(folder, 'README.md'), '# bench\n');
-  h.writeUserSettings(userDataDir, { ...h.QUIET_SETTINGS, 'gmi.baseUrl': fake.baseUrl });
-  const server = await h.startCodeServer({ userDataDir, extensionsDir, folder, env: { GMI_API_KEY: '' } });
-  let browser: Browser | undefined;
+  const wb = await openWorkbench(h, 'bench-e2e', { 'gmi.baseUrl': fake.baseUrl });
+  const { page, browser, userDataDir } = wb;
   try {
-    browser = await h.launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${p}`;
-    await page.goto(h.workbenchUrl(server.origin, { folder, payload: [['extensionDevelopmentPath', remote(ROOT)]] }));
-    await waitForWorkbench(page);
     await runCommand(page, 'GMI: Set API Key');
     await answerInputBox(page, KEY);
     await notification(page, 'GMI API key saved').waitFor({ state: 'visible', timeout: WAIT });
@@ -322,10 +328,8 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
   } finally {
-    await browser?.close().catch(() => undefined);
-    await server.stop();
+    await wb.close(Boolean(process.env.BENCH_KEEP));
     await fake.close();
-    if (!process.env.BENCH_KEEP) fs.rmSync(work, { recursive: true, force: true });
   }
 }
 

@@ -134,9 +134,8 @@ export class ConversationStore implements Disposable {
   private saveStreaming(): void {
     this.cancelTimer();
     if (!this.conversation) return;
-    const replies = this.conversation.messages
-      .filter((m) => m.role === 'assistant' && m.state === 'streaming')
-      .map((m) => ({ id: m.id, text: m.text, ...(m.thinking ? { thinking: m.thinking } : {}) }));
+    const m = this.conversation.streaming;
+    const replies = m ? [{ id: m.id, text: m.text, ...(m.thinking ? { thinking: m.thinking } : {}) }] : [];
     const value: StreamingJSON = { version: 1, replies };
     this.streamingStored = true;
     this.write(this.streamingKey, value);

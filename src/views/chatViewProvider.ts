@@ -116,10 +116,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private onConversationChange(e: ConversationChange): void {
     if (!this.ready) return;
     switch (e.kind) {
-      case 'appended': {
+      case 'appended':
         this.appends.add(e.id, e.text, e.thinking);
         break;
-      }
       case 'added':
         this.appends.flush();
         this.post({ type: 'messageAdded', message: toView(e.message) });

@@ -262,7 +262,8 @@ export class ChatApp {
     const entry = this.entries.get(id);
     if (!entry || entry.view.role !== 'assistant') return;
     this.entries.append(entry, text, thinking);
-    this.queueScroll();
+    // Text scrolls when it renders (onStreamRender); thinking is plain text appended as it comes.
+    if (thinking) this.queueScroll();
   }
 
   private schedulePending(): void {

@@ -98,17 +98,21 @@ function fenceLanguage(info: string, md: MarkdownIt): string {
   return (text.split(/\s+/)[0] ?? '').slice(0, 40);
 }
 
+/** `lang` if highlight.js knows it, else '' (plain text). */
+function knownLanguage(lang: string): string {
+  return lang !== '' && hljs.getLanguage(lang) !== undefined ? lang : '';
+}
+
 /** The highlight.js language a fence is highlighted with, or '' for plain text. */
 export function highlightLanguage(info: string, md: MarkdownIt): string {
-  const lang = fenceLanguage(info, md);
-  return lang !== '' && hljs.getLanguage(lang) !== undefined ? lang : '';
+  return knownLanguage(fenceLanguage(info, md));
 }
 
 function renderCodeBlock(token: Token, env: RenderEnv, md: MarkdownIt): string {
   const index = env.nextCodeBlock++;
   const lang = fenceLanguage(token.info, md);
-  const known = lang !== '' && hljs.getLanguage(lang) !== undefined;
-  const langClass = known && /^[\w#+.-]+$/.test(lang) ? ` language-${lang}` : '';
+  const hlLang = knownLanguage(lang);
+  const langClass = hlLang && /^[\w#+.-]+$/.test(hlLang) ? ` language-${hlLang}` : '';
   const label = lang === '' ? (token.type === 'code_block' ? 'code' : 'text') : lang;
   const buttons = env.codeActions
     ? `<span class="code-actions">${BUTTONS.map(
@@ -120,7 +124,7 @@ function renderCodeBlock(token: Token, env: RenderEnv, md: MarkdownIt): string {
     `<div class="code-block" data-block="${index}">` +
     `<div class="code-header"><span class="code-lang">${escapeHtml(label)}</span>${buttons}</div>` +
     `<pre><code class="hljs${langClass}">${
-      env.highlightCache ? env.highlightCache.get(token.content, known ? lang : '') : highlightCode(token.content, known ? lang : '')
+      env.highlightCache ? env.highlightCache.get(token.content, hlLang) : highlightCode(token.content, hlLang)
     }</code></pre>` +
     `</div>\n`
   );

@@ -49,6 +49,19 @@ async function writeWorkspaceState(page: Page, db: string, state: Record<string,
   })()`);
 }
 
+/**
+ * Waits until the workbench has written a chat containing `text` to IndexedDB (then nothing is
+ * pending that could overwrite what a test puts there) and returns where it is.
+ */
+async function storedChatWith(page: Page, text: string): Promise<{ db: string; state: Record<string, unknown> }> {
+  let stored: Awaited<ReturnType<typeof readWorkspaceState>>;
+  await until(`"${text}" in the chat in IndexedDB`, async () => {
+    stored = await readWorkspaceState(page);
+    return JSON.stringify(stored?.state[CONVERSATION_KEY] ?? '').includes(text);
+  });
+  return stored!;
+}
+
 async function reloadToChat(page: Page): Promise<FrameLocator> {
   await page.reload();
   await waitForWorkbench(page);
@@ -150,13 +163,7 @@ describe('UI: reliability', () => {
     let frame = await openChat(s.page);
     s.fake.enqueue({ text: 'An answer that gets stored.' });
     await waitForState(await ask(s, frame, 'A question that gets stored'), 'done');
-    // Wait until the workbench has written the chat to IndexedDB: then nothing is pending that could
-    // overwrite what we put there.
-    let stored: Awaited<ReturnType<typeof readWorkspaceState>>;
-    await until('the chat in IndexedDB', async () => {
-      stored = await readWorkspaceState(s.page);
-      return JSON.stringify(stored?.state[CONVERSATION_KEY] ?? '').includes('An answer that gets stored.');
-    });
+    const stored = await storedChatWith(s.page, 'An answer that gets stored.');
 
     const now = Date.now();
     const corrupt = {
@@ -174,7 +181,7 @@ describe('UI: reliability', () => {
         { id: 'oddstate1', role: 'assistant', text: 'Not loaded: unknown state', state: 'exploded' },
       ],
     };
-    await writeWorkspaceState(s.page, stored!.db, { ...stored!.state, [CONVERSATION_KEY]: corrupt });
+    await writeWorkspaceState(s.page, stored.db, { ...stored.state, [CONVERSATION_KEY]: corrupt });
     frame = await reloadToChat(s.page);
 
     await messages(frame).filter({ hasText: 'Survivor answer' }).waitFor({ state: 'visible', timeout: WAIT });
@@ -197,12 +204,8 @@ describe('UI: reliability', () => {
     );
 
     // Not even an object: the chat starts empty and still works.
-    let again: Awaited<ReturnType<typeof readWorkspaceState>>;
-    await until('the fresh answer in IndexedDB', async () => {
-      again = await readWorkspaceState(s.page);
-      return JSON.stringify(again?.state[CONVERSATION_KEY] ?? '').includes('Fresh answer');
-    });
-    await writeWorkspaceState(s.page, again!.db, { ...again!.state, [CONVERSATION_KEY]: '}{ not json at all' });
+    const again = await storedChatWith(s.page, 'Fresh answer');
+    await writeWorkspaceState(s.page, again.db, { ...again.state, [CONVERSATION_KEY]: '}{ not json at all' });
     frame = await reloadToChat(s.page);
     await frame.locator('[data-testid="prompt"]').waitFor({ state: 'visible', timeout: WAIT });
     assert.equal(await messages(frame).count(), 0);
@@ -216,11 +219,7 @@ describe('UI: reliability', () => {
     let frame = await openChat(s.page);
     s.fake.enqueue({ text: 'Stored first.' });
     await waitForState(await ask(s, frame, 'First question'), 'done');
-    let stored: Awaited<ReturnType<typeof readWorkspaceState>>;
-    await until('the chat in IndexedDB', async () => {
-      stored = await readWorkspaceState(s.page);
-      return JSON.stringify(stored?.state[CONVERSATION_KEY] ?? '').includes('Stored first.');
-    });
+    const stored = await storedChatWith(s.page, 'Stored first.');
     // About 1 MB: what a big pasted file or a cut 5 MB selection leaves in a question.
     const lines = Array.from({ length: 16_000 }, (_, i) => `const value${i} = compute(${i}); // line ${i} of the pasted file`);
     const now = Date.now();
@@ -231,7 +230,7 @@ describe('UI: reliability', () => {
         { id: 'longanswer000001', role: 'assistant', text: 'It computes sixteen thousand values.', state: 'done', model: 'm', createdAt: now },
       ],
     };
-    await writeWorkspaceState(s.page, stored!.db, { ...stored!.state, [CONVERSATION_KEY]: long });
+    await writeWorkspaceState(s.page, stored.db, { ...stored.state, [CONVERSATION_KEY]: long });
     frame = await reloadToChat(s.page);
 
     const answer = messages(frame, 'assistant').filter({ hasText: 'It computes sixteen thousand values.' });
