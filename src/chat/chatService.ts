@@ -1,5 +1,6 @@
 // Runs chat requests against a Conversation: the one place that turns the client's stream of
 // events into conversation state. No `vscode` import — the host injects how to get a client.
+import { failureActions } from '../actions/nextSteps';
 import type { ChatRequest, ChatTurn, GmiErrorInfo, StreamEvent, Usage } from '../gmi/types';
 import type { ErrorActionId } from '../protocol/messages';
 import type { Conversation, StoredMessage } from './conversation';
@@ -207,11 +208,7 @@ export class ChatService {
         : undefined;
     conversation.finish(reply.id, ended, usageView ? { usage: usageView } : undefined);
     if (failure && ended === 'error') {
-      const actions: ErrorActionId[] = [];
-      if (failure.action && failure.action !== 'retry') actions.push(failure.action);
-      actions.push('retry');
-      if (failure.kind !== 'auth' && failure.kind !== 'modelNotFound') actions.push('openLog');
-      conversation.addError(reply.id, failure.message, actions);
+      conversation.addError(reply.id, failure.message, failureActions(failure));
     } else if (lengthCut) {
       conversation.addError(
         reply.id,

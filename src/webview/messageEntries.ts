@@ -1,6 +1,7 @@
 // The messages of the chat view: one <article> per message, created and updated from MessageView
 // (the host's state), with streamed text rendered incrementally. Knows nothing of scrolling, the
 // composer or the host: ChatApp owns those and calls in here.
+import { NEXT_STEPS } from '../actions/nextSteps';
 import type { ErrorActionId, MessageView } from '../protocol/messages';
 import { h, htmlFragment, icon } from './dom';
 import { renderMarkdown } from './markdown';
@@ -30,13 +31,8 @@ export interface MessageEntriesOptions {
   onStreamRender(): void;
 }
 
-export const ACTION_LABELS: Record<ErrorActionId, { label: string; icon: string }> = {
-  setApiKey: { label: 'Set API Key', icon: 'key' },
-  selectModel: { label: 'Select Model', icon: 'hubot' },
-  retry: { label: 'Retry', icon: 'refresh' },
-  openSettings: { label: 'Open Settings', icon: 'gear' },
-  openLog: { label: 'Show Log', icon: 'output' },
-};
+/** Button label and icon per error action: the shared next-steps table. */
+export const ACTION_LABELS: Readonly<Record<ErrorActionId, { label: string; icon: string }>> = NEXT_STEPS;
 
 const STATE_LABELS: Partial<Record<string, string>> = {
   stopped: 'Stopped',

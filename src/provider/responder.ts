@@ -1,0 +1,185 @@
+// One response for VS Code's chat: maps the messages, sends them on the model's endpoint, streams
+// text / thinking / complete tool calls back as VS Code parts, records usage, and turns failures
+// into errors with the sidebar's wording and next steps. No `vscode` import: the host passes the
+// running VS Code's part classes and error factories in, so this is tested in plain Node.
+import { failureActions, nextStepsSentence } from '../actions/nextSteps';
+import type { StreamingClient } from '../chat/chatService';
+import type { ChatRequest, EndReason, GmiErrorInfo, GmiErrorKind, Usage, WireApi } from '../gmi/types';
+import type { ErrorActionId } from '../protocol/messages';
+import { usageLogLine, type Cost, type UsageTracker } from '../usage/usageTracker';
+import { ImageInputError, mapRequest } from './messageMapping';
+import type { LmChatInformation, LmChatRequestMessage, LmErrorFactories, LmPartClasses, LmResponseOptions } from './vscodeLm';
+
+/** What a request needs from settings and the connection, resolved when it is sent. */
+export interface PreparedChat {
+  client: StreamingClient;
+  api: WireApi;
+  /** gmi.systemPrompt, added after VS Code's own instructions. */
+  system?: string;
+  /** gmi.maxTokens. */
+  maxTokens?: number;
+  /** gmi.temperature. */
+  temperature?: number;
+  /** The model's largest reply (the cap for any requested maximum). */
+  maxOutputTokens: number;
+}
+
+export interface PrepareBlocked {
+  blocked: true;
+  message: string;
+  actions: ErrorActionId[];
+}
+
+export interface ResponderLog {
+  info(message: string): void;
+  warn(message: string): void;
+  debug(message: string): void;
+  redact(text: string): string;
+}
+
+export interface ResponderDeps {
+  parts: LmPartClasses;
+  errors?: LmErrorFactories;
+  /** May ask for the key / host approval: a chat request is a user action. */
+  prepare(modelId: string): Promise<PreparedChat | PrepareBlocked>;
+  estimateCost(modelId: string, usage: Usage): Cost | undefined;
+  usage: UsageTracker;
+  log: ResponderLog;
+}
+
+export interface CancellationLike {
+  readonly isCancellationRequested: boolean;
+  onCancellationRequested(listener: () => void): { dispose(): void };
+}
+
+const LENGTH_MESSAGE = 'The reply stopped at the maximum length (gmi.maxTokens). Ask to continue, or raise the limit.';
+
+/** An error VS Code's chat shows: the sidebar's message plus its next steps, as a LanguageModelError where one fits. */
+export function providerError(
+  message: string,
+  actions: readonly ErrorActionId[],
+  kind: GmiErrorKind | undefined,
+  errors: LmErrorFactories | undefined,
+  redact: (t: string) => string = (t) => t,
+): Error {
+  const text = redact(`${message} ${nextStepsSentence(actions)}`.trim());
+  const factory =
+    kind === 'auth' ? errors?.NoPermissions : kind === 'modelNotFound' ? errors?.NotFound : kind === 'rateLimit' || kind === 'billing' ? errors?.Blocked : undefined;
+  return factory ? factory.call(errors, text) : new Error(text);
+}
+
+function positive(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+export async function respond(
+  deps: ResponderDeps,
+  model: LmChatInformation,
+  messages: readonly LmChatRequestMessage[],
+  options: LmResponseOptions,
+  progress: { report(part: unknown): void },
+  token: CancellationLike,
+): Promise<void> {
+  const { log } = deps;
+  let mapped;
+  try {
+    mapped = mapRequest(messages, options, deps.parts, { id: model.id, imageInput: model.capabilities.imageInput === true });
+  } catch (err) {
+    if (err instanceof ImageInputError) {
+      log.warn(`VS Code chat: ${err.message}`);
+      throw providerError(err.message, [], 'badRequest', deps.errors, log.redact.bind(log));
+    }
+    throw err;
+  }
+  for (const note of mapped.notes) log.debug(`VS Code chat → ${model.id}: ${note}.`);
+  if (mapped.turns.length === 0) throw providerError('There is nothing to send: the request holds no message GMI can take.', [], 'badRequest', deps.errors);
+  if (token.isCancellationRequested) return;
+
+  let prepared: PreparedChat | PrepareBlocked;
+  try {
+    prepared = await deps.prepare(model.id);
+  } catch (err) {
+    const message = `The request could not be started: ${err instanceof Error ? err.message : String(err)}`;
+    log.warn(message);
+    throw providerError(message, ['retry', 'openLog'], undefined, deps.errors, log.redact.bind(log));
+  }
+  if ('blocked' in prepared) {
+    throw providerError(prepared.message, prepared.actions, prepared.actions.includes('setApiKey') ? 'auth' : undefined, deps.errors, log.redact.bind(log));
+  }
+  if (token.isCancellationRequested) return;
+
+  const requested = positive(options.modelOptions?.max_tokens) ?? prepared.maxTokens;
+  const temperature = options.modelOptions?.temperature;
+  const request: ChatRequest = {
+    model: model.id,
+    api: prepared.api,
+    system: [mapped.system, prepared.system].filter((s) => s?.trim()).join('\n\n') || undefined,
+    messages: mapped.turns,
+    maxTokens: requested !== undefined ? Math.min(requested, prepared.maxOutputTokens) : undefined,
+    temperature: typeof temperature === 'number' && temperature >= 0 && temperature <= 2 ? temperature : prepared.temperature,
+  };
+  if (mapped.tools) {
+    request.tools = mapped.tools;
+    request.toolChoice = mapped.toolChoice;
+  }
+  log.info(
+    `VS Code chat → ${model.id} (${prepared.api}): ${mapped.turns.length} turn(s)` +
+      `${mapped.tools ? `, ${mapped.tools.length} tool(s), tool choice ${String(mapped.toolChoice)}` : ''}${mapped.imageCount ? `, ${mapped.imageCount} image(s)` : ''}.`,
+  );
+
+  // Cancelling aborts the HTTP request at once (the client closes the connection).
+  const controller = new AbortController();
+  const subscription = token.onCancellationRequested(() => controller.abort());
+  const usage: Usage = {};
+  let failure: GmiErrorInfo | undefined;
+  let ended: EndReason | undefined;
+  let thinkingDropped = 0;
+  const { TextPart, ToolCallPart, ThinkingPart } = deps.parts;
+  try {
+    for await (const event of prepared.client.stream(request, { signal: controller.signal })) {
+      switch (event.type) {
+        case 'text':
+          progress.report(new TextPart(event.text));
+          break;
+        case 'thinking':
+          if (ThinkingPart) progress.report(new ThinkingPart(event.text));
+          else thinkingDropped += event.text.length;
+          break;
+        case 'toolCall':
+          progress.report(new ToolCallPart(event.id, event.name, event.input));
+          break;
+        case 'usage':
+          for (const [k, v] of Object.entries(event.usage) as [keyof Usage, number | undefined][]) if (v !== undefined) usage[k] = v;
+          break;
+        case 'end':
+          ended = event.reason;
+          break;
+        case 'error':
+          failure = event.error;
+          break;
+        default:
+          break;
+      }
+    }
+  } catch (err) {
+    // The client promises not to throw; if something still does, say so instead of hanging.
+    failure = { kind: 'unknown', message: `Unexpected error: ${err instanceof Error ? err.message : String(err)}`, action: 'retry' };
+  } finally {
+    subscription.dispose();
+  }
+  if (thinkingDropped) log.debug(`VS Code chat ← ${model.id}: ${thinkingDropped} characters of reasoning not shown (this VS Code has no thinking parts).`);
+  if (usage.inputTokens !== undefined || usage.outputTokens !== undefined) {
+    const record = { model: model.id, usage, cost: deps.estimateCost(model.id, usage) };
+    deps.usage.record(record);
+    log.info(usageLogLine(record));
+  }
+  if (controller.signal.aborted || token.isCancellationRequested) {
+    log.info(`VS Code chat → ${model.id}: cancelled.`);
+    return;
+  }
+  if (failure) {
+    log.warn(`VS Code chat → ${model.id} failed: ${failure.message}`);
+    throw providerError(failure.message, failureActions(failure), failure.kind, deps.errors, log.redact.bind(log));
+  }
+  if (ended === 'length') throw providerError(LENGTH_MESSAGE, ['openSettings'], undefined, deps.errors);
+}

@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import type { StreamingClient } from '../../src/chat/chatService';
+import type { ChatRequest, StreamEvent, Usage } from '../../src/gmi/types';
+import { respond, type PrepareBlocked, type PreparedChat, type ResponderDeps } from '../../src/provider/responder';
+import { LmToolMode, type LmChatInformation, type LmPartClasses } from '../../src/provider/vscodeLm';
+import { UsageTracker } from '../../src/usage/usageTracker';
+import { classes, classesWithoutThinking, DataPart, errors, FakeLanguageModelError, PNG, system, TextPart, ThinkingPart, ToolCallPart, user } from './helpers/fakeLm';
+
+const KEY = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LWtleS1wYXlsb2Fk.c2lnbmF0dXJl';
+
+class ScriptedClient implements StreamingClient {
+  readonly requests: ChatRequest[] = [];
+  signal: AbortSignal | undefined;
+  constructor(private readonly script: (signal: AbortSignal) => AsyncIterable<StreamEvent>) {}
+  stream(request: ChatRequest, options?: { signal?: AbortSignal }): AsyncIterable<StreamEvent> {
+    this.requests.push(structuredClone(request));
+    this.signal = options?.signal;
+    return this.script(options!.signal!);
+  }
+}
+
+async function* events(...list: StreamEvent[]): AsyncIterable<StreamEvent> {
+  for (const e of list) yield e;
+}
+
+class Token {
+  isCancellationRequested = false;
+  private readonly listeners = new Set<() => void>();
+  onCancellationRequested(l: () => void) {
+    this.listeners.add(l);
+    return { dispose: () => this.listeners.delete(l) };
+  }
+  cancel() {
+    this.isCancellationRequested = true;
+    for (const l of this.listeners) l();
+  }
+  get listening() {
+    return this.listeners.size;
+  }
+}
+
+function model(id = 'anthropic/claude-sonnet-4.5', imageInput = true): LmChatInformation {
+  return { id, name: id, family: 'f', version: id, maxInputTokens: 100_000, maxOutputTokens: 32_000, capabilities: { toolCalling: true, imageInput } };
+}
+
+interface Harness {
+  deps: ResponderDeps;
+  parts: unknown[];
+  logs: string[];
+  usage: UsageTracker;
+  prepared: number;
+}
+
+function harness(client: StreamingClient | PrepareBlocked, opts: { parts?: LmPartClasses; prepared?: Partial<PreparedChat> } = {}): Harness {
+  const h: Harness = { parts: [], logs: [], usage: new UsageTracker(), prepared: 0, deps: undefined as unknown as ResponderDeps };
+  h.deps = {
+    parts: opts.parts ?? classes,
+    errors,
+    prepare: async () => {
+      h.prepared++;
+      if ('blocked' in client) return client;
+      return { client, api: 'messages', maxOutputTokens: 32_000, ...opts.prepared };
+    },
+    estimateCost: (_id: string, u: Usage) => ({ usd: ((u.inputTokens ?? 0) * 3 + (u.outputTokens ?? 0) * 15) / 1e6, pricesAsOf: '2026-01-15' }),
+    usage: h.usage,
+    log: {
+      info: (m) => h.logs.push(`info ${m}`),
+      warn: (m) => h.logs.push(`warn ${m}`),
+      debug: (m) => h.logs.push(`debug ${m}`),
+      redact: (t) => t.split(KEY).join('[redacted]'),
+    },
+  };
+  return h;
+}
+
+const progressOf = (h: Harness) => ({ report: (p: unknown) => void h.parts.push(p) });
+
+describe('provider: responder', () => {
+  it('streams text, thinking and complete tool calls as VS Code parts, in order', async () => {
+    const client = new ScriptedClient(() =>
+      events(
+        { type: 'thinking', text: 'Need the file.' },
+        { type: 'text', text: 'Let me ' },
+        { type: 'text', text: 'look.' },
+        { type: 'toolCall', id: 'call_1', name: 'read_file', input: { path: 'a.ts' } },
+        { type: 'toolCall', id: 'call_2', name: 'read_file', input: { path: 'b.ts' } },
+        { type: 'usage', usage: { inputTokens: 1000, cachedTokens: 400 } },
+        { type: 'usage', usage: { outputTokens: 100 } },
+        { type: 'end', reason: 'toolCalls' },
+      ),
+    );
+    const h = harness(client);
+    await respond(h.deps, model(), [user(new TextPart('Read a.ts and b.ts'))], { tools: [{ name: 'read_file', description: 'Reads' }], toolMode: LmToolMode.Auto }, progressOf(h), new Token());
+    assert.deepEqual(h.parts, [
+      new ThinkingPart('Need the file.'),
+      new TextPart('Let me '),
+      new TextPart('look.'),
+      new ToolCallPart('call_1', 'read_file', { path: 'a.ts' }),
+      new ToolCallPart('call_2', 'read_file', { path: 'b.ts' }),
+    ]);
+    assert.ok(h.parts[0] instanceof ThinkingPart && !(h.parts[0] instanceof TextPart));
+    const req = client.requests[0];
+    assert.equal(req.model, 'anthropic/claude-sonnet-4.5');
+    assert.equal(req.api, 'messages');
+    assert.deepEqual(req.tools, [{ name: 'read_file', description: 'Reads', inputSchema: { type: 'object', properties: {} } }]);
+    assert.equal(req.toolChoice, 'auto');
+    // usage: one record with merged counts and the estimated cost, and one log line
+    assert.deepEqual(h.usage.models().map((m) => [m.model, m.requests, m.inputTokens, m.cachedTokens, m.outputTokens]), [['anthropic/claude-sonnet-4.5', 1, 1000, 400, 100]]);
+    assert.ok(h.logs.some((l) => l === 'info Usage (VS Code chat) anthropic/claude-sonnet-4.5: 1,000 in (400 cached) · 100 out · ~$0.0045 (prices as of 2026-01-15)'), h.logs.join('\n'));
+  });
+
+  it('drops reasoning where VS Code has no thinking part, never mixing it into the answer', async () => {
+    const client = new ScriptedClient(() => events({ type: 'thinking', text: 'secret plan' }, { type: 'text', text: 'Answer' }, { type: 'end', reason: 'stop' }));
+    const h = harness(client, { parts: classesWithoutThinking });
+    await respond(h.deps, model(), [user(new TextPart('q'))], {}, progressOf(h), new Token());
+    assert.deepEqual(h.parts, [new TextPart('Answer')]);
+    assert.ok(h.logs.some((l) => /^debug .*11 characters of reasoning not shown/.test(l)));
+  });
+
+  it('builds the request with VS Code’s system prompt plus gmi.systemPrompt, and caps the reply length', async () => {
+    const client = new ScriptedClient(() => events({ type: 'end', reason: 'stop' }));
+    const h = harness(client, { prepared: { api: 'chatCompletions', system: 'Answer in French.', maxTokens: 50_000, temperature: 0.3, maxOutputTokens: 16_384 } });
+    await respond(h.deps, model('openai/gpt-4o'), [system(new TextPart('You are an expert.')), user(new TextPart('hi'))], {}, progressOf(h), new Token());
+    const req = client.requests[0];
+    assert.equal(req.system, 'You are an expert.\n\nAnswer in French.');
+    assert.equal(req.api, 'chatCompletions');
+    assert.equal(req.maxTokens, 16_384);
+    assert.equal(req.temperature, 0.3);
+    assert.equal(req.tools, undefined);
+    // modelOptions from the caller win over the settings
+    await respond(h.deps, model('openai/gpt-4o'), [user(new TextPart('hi'))], { modelOptions: { max_tokens: 100, temperature: 1.2 } }, progressOf(h), new Token());
+    assert.equal(client.requests[1].maxTokens, 100);
+    assert.equal(client.requests[1].temperature, 1.2);
+  });
+
+  it('refuses an image for a model without image input before asking for a key or sending anything', async () => {
+    const client = new ScriptedClient(() => events({ type: 'end', reason: 'stop' }));
+    const h = harness(client);
+    await assert.rejects(
+      respond(h.deps, model('deepseek-ai/DeepSeek-V3.2', false), [user(new TextPart('look'), DataPart.image(PNG, 'image/png'))], {}, progressOf(h), new Token()),
+      /DeepSeek-V3\.2 does not accept images, so nothing was sent\. Remove the image/,
+    );
+    assert.equal(h.prepared, 0);
+    assert.equal(client.requests.length, 0);
+  });
+
+  it('aborts the HTTP request the moment VS Code cancels, and ends without an error', async () => {
+    const token = new Token();
+    const client = new ScriptedClient(async function* (signal) {
+      yield { type: 'text', text: 'partial' };
+      token.cancel();
+      assert.equal(signal.aborted, true, 'aborted synchronously by the cancellation');
+      yield { type: 'end', reason: 'cancelled' };
+    });
+    const h = harness(client);
+    await respond(h.deps, model(), [user(new TextPart('q'))], {}, progressOf(h), token);
+    assert.equal(client.signal?.aborted, true);
+    assert.equal(token.listening, 0, 'the cancellation listener is removed');
+    assert.deepEqual(h.parts, [new TextPart('partial')]);
+  });
+
+  it('does not send at all when cancelled before the request starts', async () => {
+    const token = new Token();
+    token.cancel();
+    const client = new ScriptedClient(() => events({ type: 'end', reason: 'stop' }));
+    const h = harness(client);
+    await respond(h.deps, model(), [user(new TextPart('q'))], {}, progressOf(h), token);
+    assert.equal(client.requests.length, 0);
+  });
+
+  const failures: Array<[string, StreamEvent & { type: 'error' }, string, RegExp]> = [
+    ['auth → NoPermissions', { type: 'error', partial: false, error: { kind: 'auth', status: 401, message: `GMI rejected the API key ${KEY} (401).`, action: 'setApiKey' } }, 'NoPermissions', /^GMI rejected the API key \[redacted\] \(401\)\. Next: run “GMI: Set API Key”, or try again\.$/],
+    ['unknown model → NotFound', { type: 'error', partial: false, error: { kind: 'modelNotFound', status: 404, message: 'GMI has no model x/y.', action: 'selectModel' } }, 'NotFound', /^GMI has no model x\/y\. Next: choose another model .*, or try again\.$/],
+    ['rate limit → Blocked', { type: 'error', partial: false, error: { kind: 'rateLimit', status: 429, message: 'Rate limited.', action: 'retry' } }, 'Blocked', /^Rate limited\. Next: try again, or see “GMI: Show Log” for details\.$/],
+    ['server error → Error', { type: 'error', partial: true, error: { kind: 'server', status: 500, message: 'GMI had a server error.', action: 'retry' } }, '', /^GMI had a server error\. Next: try again, or see “GMI: Show Log” for details\.$/],
+  ];
+  for (const [name, event, code, message] of failures) {
+    it(`throws the sidebar’s message and next steps: ${name}`, async () => {
+      const client = new ScriptedClient(() => events({ type: 'text', text: 'x' }, event));
+      const h = harness(client);
+      const err = await respond(h.deps, model(), [user(new TextPart('q'))], {}, progressOf(h), new Token()).then(
+        () => assert.fail('no error'),
+        (e: unknown) => e as Error,
+      );
+      assert.match(err.message, message);
+      assert.ok(!err.message.includes(KEY));
+      if (code) assert.ok(err instanceof FakeLanguageModelError && err.code === code, `expected ${code}, got ${String(err)}`);
+      else assert.ok(!(err instanceof FakeLanguageModelError));
+    });
+  }
+
+  it('a missing key (the user declined the prompt) is NoPermissions with the Set API Key step', async () => {
+    const h = harness({ blocked: true, message: 'A GMI API key is needed. Set one and try again — your question is kept.', actions: ['setApiKey'] });
+    await assert.rejects(
+      respond(h.deps, model(), [user(new TextPart('q'))], {}, progressOf(h), new Token()),
+      (e: unknown) => e instanceof FakeLanguageModelError && e.code === 'NoPermissions' && /A GMI API key is needed\..* Next: run “GMI: Set API Key”\.$/.test(e.message),
+    );
+  });
+
+  it('a reply cut at the maximum length ends with the sidebar’s message after the text', async () => {
+    const client = new ScriptedClient(() => events({ type: 'text', text: 'long…' }, { type: 'end', reason: 'length' }));
+    const h = harness(client);
+    await assert.rejects(respond(h.deps, model(), [user(new TextPart('q'))], {}, progressOf(h), new Token()), /^Error: The reply stopped at the maximum length \(gmi\.maxTokens\)\. Ask to continue, or raise the limit\. Next: check the GMI settings/);
+    assert.deepEqual(h.parts, [new TextPart('long…')]);
+  });
+});
