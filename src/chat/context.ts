@@ -98,16 +98,21 @@ export function cutText(text: string, maxTokens: number, what = 'Selection'): Cu
   };
 }
 
-export interface FitResult {
-  turns: ChatTurn[];
+export interface FitResult<T extends ChatTurn = ChatTurn> {
+  turns: T[];
   /** How many of the given turns were left out (oldest first). */
   dropped: number;
   /** Set when the newest question itself had to be cut. */
   notice?: string;
 }
 
+/** The text a turn's content costs: a plain string, or its text parts (the sidebar sends only text). */
+function contentText(content: ChatTurn['content']): string {
+  return typeof content === 'string' ? content : content.map((p) => (p.type === 'text' ? p.text : p.type === 'toolResult' ? p.content : '')).join('');
+}
+
 function turnCost(turn: ChatTurn): number {
-  return estimateTokens(turn.content) + TURN_OVERHEAD_TOKENS;
+  return estimateTokens(contentText(turn.content)) + TURN_OVERHEAD_TOKENS;
 }
 
 /**
@@ -115,7 +120,7 @@ function turnCost(turn: ChatTurn): number {
  * turn (and anything after it), cutting it with a notice when it alone is too large, and makes the
  * first kept turn a user turn so alternation stays valid. Expects alternating input (see toChatTurns).
  */
-export function fitHistory(turns: ChatTurn[], budgetTokens: number): FitResult {
+export function fitHistory<T extends ChatTurn>(turns: T[], budgetTokens: number): FitResult<T> {
   let newestUser = -1;
   for (let i = turns.length - 1; i >= 0; i--) {
     if (turns[i].role === 'user') {
@@ -128,16 +133,16 @@ export function fitHistory(turns: ChatTurn[], budgetTokens: number): FitResult {
   const tail = turns.slice(newestUser).map((t) => ({ ...t }));
   let used = tail.reduce((sum, t) => sum + turnCost(t), 0);
   let notice: string | undefined;
-  if (used > budgetTokens) {
+  const question = tail[0];
+  if (used > budgetTokens && typeof question.content === 'string') {
     // Cut the question itself; what comes after it (rare) is kept whole.
-    const question = tail[0];
     const others = used - turnCost(question);
     const room = Math.max(0, budgetTokens - others - TURN_OVERHEAD_TOKENS - NOTICE_TOKENS);
     const cut = cutText(question.content, room, 'Message');
     if (cut.cut) {
       notice = cut.notice;
       // Tell the model too, so it doesn't take the cut text for the whole question.
-      question.content = `${cut.text}\n\n[${cut.notice}]`;
+      tail[0] = { ...question, content: `${cut.text}\n\n[${cut.notice}]` };
     }
     used = tail.reduce((sum, t) => sum + turnCost(t), 0);
   }
@@ -154,7 +159,7 @@ export function fitHistory(turns: ChatTurn[], budgetTokens: number): FitResult {
   while (start < newestUser && turns[start].role !== 'user') start++;
 
   const kept = [...turns.slice(start, newestUser), ...tail];
-  const result: FitResult = { turns: kept, dropped: start };
+  const result: FitResult<T> = { turns: kept, dropped: start };
   if (notice) result.notice = notice;
   return result;
 }

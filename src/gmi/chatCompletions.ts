@@ -1,36 +1,24 @@
-// POST {base}/chat/completions: request builder and a stateful SSE → StreamEvent decoder.
+// POST {base}/chat/completions (OpenAI Chat Completions): the request body, a stateful SSE →
+// StreamEvent decoder, and the same mapping for a whole (non-streamed) JSON reply.
 import { errorFromStreamPayload } from './errors';
 import type { SseEvent } from './sse';
-import type { ChatRequest, EndReason, GmiErrorInfo, StreamEvent, Usage } from './types';
+import { ThinkTagSplitter } from './thinkTags';
+import { ToolCallAssembler } from './toolCalls';
+import type { ChatRequest, ContentPart, EndReason, GmiErrorInfo, StreamEvent, ToolChoice, Usage } from './types';
+import { commonHeaders, cutOffError, emptyInputSchema, malformedError, misplacedPartError, type AuthOptions, type BuiltRequest, type StreamDecoder } from './wire';
 
-export interface AuthOptions {
-  apiKey: string;
-  organizationId?: string;
-  userAgent?: string;
-}
+export { ThinkTagSplitter } from './thinkTags';
 
-export interface BuiltRequest {
-  /** Path relative to the base URL. */
-  path: string;
-  headers: Record<string, string>;
-  body: Record<string, unknown>;
-}
-
-export function commonHeaders(auth: AuthOptions): Record<string, string> {
-  const h: Record<string, string> = {
-    'content-type': 'application/json',
-    accept: 'text/event-stream',
-    authorization: `Bearer ${auth.apiKey}`,
-  };
-  if (auth.organizationId) h['x-organization-id'] = auth.organizationId;
-  if (auth.userAgent) h['user-agent'] = auth.userAgent;
-  return h;
-}
+type ChatMessage = Record<string, unknown>;
 
 export function buildChatCompletionsRequest(req: ChatRequest, auth: AuthOptions): BuiltRequest {
-  const messages: Array<{ role: string; content: string }> = [];
+  const messages: ChatMessage[] = [];
   if (req.system) messages.push({ role: 'system', content: req.system });
-  for (const m of req.messages) messages.push({ role: m.role, content: m.content });
+  for (const m of req.messages) {
+    if (typeof m.content === 'string') messages.push({ role: m.role, content: m.content });
+    else if (m.role === 'assistant') messages.push(assistantMessage(m.content));
+    else messages.push(...userMessages(m.content));
+  }
   const body: Record<string, unknown> = {
     model: req.model,
     messages,
@@ -39,7 +27,55 @@ export function buildChatCompletionsRequest(req: ChatRequest, auth: AuthOptions)
   };
   if (req.maxTokens !== undefined) body.max_tokens = req.maxTokens;
   if (req.temperature !== undefined) body.temperature = req.temperature;
+  if (req.tools?.length) {
+    body.tools = req.tools.map((t) => ({
+      type: 'function',
+      function: { name: t.name, ...(t.description !== undefined ? { description: t.description } : {}), parameters: t.inputSchema ?? emptyInputSchema() },
+    }));
+    // tool_choice without tools is refused by OpenAI-style servers, so it only goes with them
+    if (req.toolChoice !== undefined) body.tool_choice = chatToolChoice(req.toolChoice);
+  }
   return { path: 'chat/completions', headers: commonHeaders(auth), body };
+}
+
+function chatToolChoice(choice: ToolChoice): unknown {
+  return typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
+}
+
+/** Text parts joined into one string (as VS Code streams them, without separators); tool calls as `tool_calls`. */
+function assistantMessage(parts: ContentPart[]): ChatMessage {
+  let text = '';
+  const calls: unknown[] = [];
+  for (const p of parts) {
+    if (p.type === 'text') text += p.text;
+    else if (p.type === 'toolCall') calls.push({ id: p.id, type: 'function', function: { name: p.name, arguments: JSON.stringify(p.input ?? {}) } });
+    else throw misplacedPartError(p.type, 'assistant');
+  }
+  if (calls.length === 0) return { role: 'assistant', content: text };
+  // OpenAI: content may be null when the turn is only tool calls
+  return { role: 'assistant', content: text || null, tool_calls: calls };
+}
+
+/**
+ * A user turn: each tool result becomes its own `role: "tool"` message (they must directly follow
+ * the assistant turn that made the calls), then the turn's text and images as one user message.
+ */
+function userMessages(parts: ContentPart[]): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  const rest: Array<Extract<ContentPart, { type: 'text' | 'image' }>> = [];
+  for (const p of parts) {
+    if (p.type === 'toolResult') out.push({ role: 'tool', tool_call_id: p.toolCallId, content: p.content });
+    else if (p.type === 'toolCall') throw misplacedPartError(p.type, 'user');
+    else rest.push(p);
+  }
+  if (rest.length > 0 || out.length === 0) {
+    const onlyText = rest.every((p) => p.type === 'text');
+    const content = onlyText
+      ? rest.map((p) => (p.type === 'text' ? p.text : '')).join('')
+      : rest.map((p) => (p.type === 'text' ? { type: 'text', text: p.text } : { type: 'image_url', image_url: { url: `data:${p.mediaType};base64,${p.data}` } }));
+    out.push({ role: 'user', content });
+  }
+  return out;
 }
 
 const FINISH: Record<string, EndReason> = {
@@ -50,123 +86,31 @@ const FINISH: Record<string, EndReason> = {
   content_filter: 'contentFilter',
 };
 
-const OPEN = '<think>';
-const CLOSE = '</think>';
+interface ToolCallDelta {
+  index?: unknown;
+  id?: unknown;
+  function?: { name?: unknown; arguments?: unknown } | null;
+}
 
 /**
- * Splits `content` deltas into text and thinking for models that inline `<think>…</think>`.
- * A tag may arrive split across deltas, so a possible tag prefix at the end of a delta is held
- * back until the next one. An opening tag counts only before any visible text (that is where
- * such models put it); after that `<think>` is ordinary text, e.g. in code.
+ * Chat Completions chunks → StreamEvents. Tool-call fragments are assembled by index and handed out
+ * complete, in index order, when the reply finishes (finish_reason, [DONE] or end of body after a
+ * finish_reason). Usage is reported once, before the end: the last one seen, since some gateways
+ * repeat running totals in every chunk.
  */
-export class ThinkTagSplitter {
-  private inside = false;
-  private sawText = false;
-  private held = '';
-  private afterThink = false;
-
-  push(delta: string): StreamEvent[] {
-    let s = this.held + delta;
-    this.held = '';
-    const out: StreamEvent[] = [];
-    while (s.length > 0) {
-      if (this.inside) {
-        const i = s.indexOf(CLOSE);
-        if (i >= 0) {
-          emit(out, 'thinking', s.slice(0, i));
-          s = s.slice(i + CLOSE.length);
-          this.inside = false;
-          this.afterThink = true;
-          continue;
-        }
-        const keep = partialSuffix(s, CLOSE);
-        emit(out, 'thinking', s.slice(0, s.length - keep));
-        this.held = s.slice(s.length - keep);
-        break;
-      }
-      if (this.sawText) {
-        emit(out, 'text', s);
-        break;
-      }
-      // the answer usually follows the thinking after a blank line; drop that whitespace
-      if (this.afterThink) s = s.replace(/^\s+/, '');
-      if (!s) break;
-      const lead = /^\s*/.exec(s)![0];
-      const rest = s.slice(lead.length);
-      if (rest.startsWith(OPEN)) {
-        this.inside = true;
-        s = rest.slice(OPEN.length);
-        continue;
-      }
-      if (rest.length === 0 || OPEN.startsWith(rest)) {
-        this.held = s; // only whitespace or the start of "<think>" so far
-        break;
-      }
-      this.sawText = true;
-      emit(out, 'text', s);
-      break;
-    }
-    return out;
-  }
-
-  /** End of content: whatever is held back is what it looked like. */
-  flush(): StreamEvent[] {
-    const out: StreamEvent[] = [];
-    if (this.held) emit(out, this.inside ? 'thinking' : 'text', this.held);
-    this.held = '';
-    return out;
-  }
-}
-
-function emit(out: StreamEvent[], type: 'text' | 'thinking', text: string): void {
-  if (!text) return;
-  const last = out[out.length - 1];
-  if (last && last.type === type) last.text += text;
-  else out.push({ type, text });
-}
-
-/** Length of the longest suffix of `s` that is a proper prefix of `tag`. */
-function partialSuffix(s: string, tag: string): number {
-  for (let n = Math.min(tag.length - 1, s.length); n > 0; n--) {
-    if (s.endsWith(tag.slice(0, n))) return n;
-  }
-  return 0;
-}
-
-/** Something a stream decoder can be: turns SSE events into StreamEvents, knows when it is done. */
-export interface StreamDecoder {
-  decode(event: SseEvent): StreamEvent[];
-  /** The body ended; returns the terminal event if the stream had none yet. */
-  finish(): StreamEvent[];
-  /** A terminal event (end or error) has been produced. */
-  readonly done: boolean;
-}
-
-/** Error for a stream that stopped before its end marker. */
-export function cutOffError(what: string): GmiErrorInfo {
-  return {
-    kind: 'stream',
-    message: `The reply was cut off: the connection closed before GMI finished (${what}). Try again.`,
-    action: 'retry',
-  };
-}
-
-export function malformedError(detail: string): GmiErrorInfo {
-  return {
-    kind: 'stream',
-    message: `GMI sent a malformed stream event (${detail}). Try again.`,
-    action: 'retry',
-  };
-}
-
 export class ChatCompletionsDecoder implements StreamDecoder {
   private readonly think = new ThinkTagSplitter();
+  private readonly calls: ToolCallAssembler;
   private finishReason: EndReason | undefined;
-  private usageSent = false;
+  private usage: Usage | undefined;
   private terminal = false;
   private sawOutput = false;
+  private unindexedId: string | undefined;
+  private unindexedKey = -1;
 
-  constructor(private readonly secrets: ReadonlyArray<string | undefined> = []) {}
+  constructor(private readonly secrets: ReadonlyArray<string | undefined> = []) {
+    this.calls = new ToolCallAssembler('call_', secrets);
+  }
 
   get done(): boolean {
     return this.terminal;
@@ -189,20 +133,10 @@ export class ChatCompletionsDecoder implements StreamDecoder {
     if (!chunk || typeof chunk !== 'object') return [];
     const c = chunk as {
       choices?: Array<{
-        delta?: {
-          content?: unknown;
-          reasoning_content?: unknown;
-          reasoning?: unknown;
-          tool_calls?: Array<{ index?: number; id?: string; function?: { name?: string; arguments?: string } }>;
-        };
+        delta?: { content?: unknown; reasoning_content?: unknown; reasoning?: unknown; tool_calls?: unknown };
         finish_reason?: string | null;
       }>;
-      usage?: {
-        prompt_tokens?: number;
-        completion_tokens?: number;
-        prompt_tokens_details?: { cached_tokens?: number } | null;
-        completion_tokens_details?: { reasoning_tokens?: number } | null;
-      } | null;
+      usage?: unknown;
     };
     const out: StreamEvent[] = [];
     const choice = Array.isArray(c.choices) ? c.choices[0] : undefined;
@@ -212,21 +146,17 @@ export class ChatCompletionsDecoder implements StreamDecoder {
       if (reasoning) out.push({ type: 'thinking', text: reasoning });
       if (typeof delta.content === 'string' && delta.content) out.push(...this.think.push(delta.content));
       if (Array.isArray(delta.tool_calls)) {
-        for (const t of delta.tool_calls) {
-          const call: StreamEvent = { type: 'toolCall', index: typeof t.index === 'number' ? t.index : 0, argumentsDelta: t.function?.arguments ?? '' };
-          if (t.id) call.id = t.id;
-          if (t.function?.name) call.name = t.function.name;
-          out.push(call);
+        for (const t of delta.tool_calls as ToolCallDelta[]) {
+          if (!t || typeof t !== 'object') continue;
+          this.calls.add(this.callKey(t), { id: t.id, name: t.function?.name, arguments: t.function?.arguments });
         }
       }
     }
+    if (c.usage && typeof c.usage === 'object') this.usage = chatUsage(c.usage);
     if (choice?.finish_reason) {
       out.push(...this.think.flush());
       this.finishReason = FINISH[choice.finish_reason] ?? 'unknown';
-    }
-    if (c.usage && typeof c.usage === 'object' && !this.usageSent) {
-      this.usageSent = true;
-      out.push({ type: 'usage', usage: chatUsage(c.usage) });
+      if (!this.takeCalls(out)) return out;
     }
     if (out.some((e) => e.type === 'text' || e.type === 'thinking')) this.sawOutput = true;
     return out;
@@ -237,27 +167,59 @@ export class ChatCompletionsDecoder implements StreamDecoder {
     // Some gateways skip [DONE]; a finish_reason already says the reply is complete.
     if (this.finishReason !== undefined) return this.end();
     const out = this.think.flush();
-    this.terminal = true;
-    out.push({ type: 'error', error: cutOffError('no [DONE]'), partial: this.sawOutput || out.length > 0 });
-    return out;
+    return this.failWith(out, cutOffError('no [DONE]'));
+  }
+
+  /**
+   * The index a fragment belongs to. Servers that leave `index` out send one call per id:
+   * a new id starts a new call, a fragment without one continues the latest.
+   */
+  private callKey(t: ToolCallDelta): number {
+    if (typeof t.index === 'number' && Number.isInteger(t.index) && t.index >= 0) return t.index;
+    if (typeof t.id === 'string' && t.id && t.id !== this.unindexedId) {
+      this.unindexedId = t.id;
+      this.unindexedKey++;
+    }
+    return Math.max(this.unindexedKey, 0);
+  }
+
+  /** Hands out the assembled calls; false (and the stream failed) when one is not valid. */
+  private takeCalls(out: StreamEvent[]): boolean {
+    for (const done of this.calls.completeAll()) {
+      if ('error' in done) {
+        this.failWith(out, done.error);
+        return false;
+      }
+      out.push(done.call);
+    }
+    return true;
   }
 
   private end(): StreamEvent[] {
     const out = this.think.flush();
+    if (!this.takeCalls(out)) return out;
     this.terminal = true;
+    if (this.usage) out.push({ type: 'usage', usage: this.usage });
     out.push({ type: 'end', reason: this.finishReason ?? 'stop' });
     return out;
   }
 
   private fail(error: GmiErrorInfo): StreamEvent[] {
-    const out = this.think.flush();
+    return this.failWith(this.think.flush(), error);
+  }
+
+  /** Ends with an error after `out`; calls not yet complete are dropped, usage seen so far is kept. */
+  private failWith(out: StreamEvent[], error: GmiErrorInfo): StreamEvent[] {
+    this.calls.clear();
     this.terminal = true;
-    out.push({ type: 'error', error, partial: this.sawOutput || out.length > 0 });
+    const partial = this.sawOutput || out.some((e) => e.type === 'text' || e.type === 'thinking');
+    if (this.usage) out.push({ type: 'usage', usage: this.usage });
+    out.push({ type: 'error', error, partial });
     return out;
   }
 }
 
-function chatUsage(u: NonNullable<unknown>): Usage {
+function chatUsage(u: object): Usage {
   const x = u as {
     prompt_tokens?: unknown;
     completion_tokens?: unknown;
@@ -270,4 +232,21 @@ function chatUsage(u: NonNullable<unknown>): Usage {
   if (typeof x.prompt_tokens_details?.cached_tokens === 'number') usage.cachedTokens = x.prompt_tokens_details.cached_tokens;
   if (typeof x.completion_tokens_details?.reasoning_tokens === 'number') usage.reasoningTokens = x.completion_tokens_details.reasoning_tokens;
   return usage;
+}
+
+/** A whole Chat Completions reply (`choices[0].message`) → the events its stream would have given. */
+export function chatCompletionsReplyEvents(json: Record<string, unknown>, secrets: ReadonlyArray<string | undefined>): StreamEvent[] {
+  const d = new ChatCompletionsDecoder(secrets);
+  const choice = (Array.isArray(json.choices) ? json.choices[0] : undefined) as { message?: Record<string, unknown>; finish_reason?: string } | undefined;
+  const msg = choice?.message ?? {};
+  const toolCalls = Array.isArray(msg.tool_calls) ? (msg.tool_calls as Array<Record<string, unknown>>).map((t, index) => ({ index, ...t })) : undefined;
+  return [
+    ...d.decode({
+      data: JSON.stringify({
+        choices: [{ delta: { content: msg.content, reasoning_content: msg.reasoning_content, tool_calls: toolCalls }, finish_reason: choice?.finish_reason ?? 'stop' }],
+        usage: json.usage ?? null,
+      }),
+    }),
+    ...d.decode({ data: '[DONE]' }),
+  ];
 }

@@ -1,9 +1,11 @@
-// POST {base}/messages (Anthropic Messages): request builder and a stateful SSE → StreamEvent decoder.
+// POST {base}/messages (Anthropic Messages): the request body, a stateful SSE → StreamEvent
+// decoder, and the same mapping for a whole (non-streamed) JSON reply.
 import { catalogEntry } from './catalog';
-import { commonHeaders, cutOffError, malformedError, type AuthOptions, type BuiltRequest, type StreamDecoder } from './chatCompletions';
 import { errorFromStreamPayload } from './errors';
 import type { SseEvent } from './sse';
-import type { ChatRequest, EndReason, GmiErrorInfo, StreamEvent, Usage } from './types';
+import { ToolCallAssembler } from './toolCalls';
+import type { ChatRequest, ChatTurn, ContentPart, EndReason, GmiErrorInfo, StreamEvent, ToolChoice, Usage } from './types';
+import { commonHeaders, cutOffError, emptyInputSchema, malformedError, misplacedPartError, type AuthOptions, type BuiltRequest, type StreamDecoder } from './wire';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 /** max_tokens when neither the request nor the catalog says anything. */
@@ -43,10 +45,18 @@ export function buildMessagesRequest(req: ChatRequest, auth: AuthOptions): Built
   const body: Record<string, unknown> = {
     model: req.model,
     max_tokens: maxTokens,
-    messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+    messages: req.messages.map((m) => ({ role: m.role, content: typeof m.content === 'string' ? m.content : messagesBlocks(m.role, m.content) })),
     stream: true,
   };
   if (req.system) body.system = req.system;
+  if (req.tools?.length) {
+    body.tools = req.tools.map((t) => ({
+      name: t.name,
+      ...(t.description !== undefined ? { description: t.description } : {}),
+      input_schema: t.inputSchema ?? emptyInputSchema(),
+    }));
+    if (req.toolChoice !== undefined) body.tool_choice = messagesToolChoice(req.toolChoice);
+  }
   if (thinkingBudget !== undefined) {
     body.thinking = { type: 'enabled', budget_tokens: thinkingBudget };
   } else if (req.temperature !== undefined) {
@@ -54,6 +64,38 @@ export function buildMessagesRequest(req: ChatRequest, auth: AuthOptions): Built
   }
   const headers = { ...commonHeaders(auth), 'x-api-key': auth.apiKey, 'anthropic-version': ANTHROPIC_VERSION };
   return { path: 'messages', headers, body };
+}
+
+/** `none` is `{type: "none"}` (Anthropic's ToolChoiceNone: the model may not use tools). */
+function messagesToolChoice(choice: ToolChoice): Record<string, unknown> {
+  if (choice === 'auto') return { type: 'auto' };
+  if (choice === 'required') return { type: 'any' };
+  if (choice === 'none') return { type: 'none' };
+  return { type: 'tool', name: choice.name };
+}
+
+/**
+ * Content parts → Messages blocks. In a user turn the tool results come first (Messages requires
+ * them at the start of the turn that answers the calls), then text and images in order. Empty text
+ * blocks are left out: Messages refuses them.
+ */
+function messagesBlocks(role: ChatTurn['role'], parts: ContentPart[]): Array<Record<string, unknown>> {
+  const results: Array<Record<string, unknown>> = [];
+  const blocks: Array<Record<string, unknown>> = [];
+  for (const p of parts) {
+    if (p.type === 'text') {
+      if (p.text) blocks.push({ type: 'text', text: p.text });
+    } else if (p.type === 'image' && role === 'user') {
+      blocks.push({ type: 'image', source: { type: 'base64', media_type: p.mediaType, data: p.data } });
+    } else if (p.type === 'toolCall' && role === 'assistant') {
+      blocks.push({ type: 'tool_use', id: p.id, name: p.name, input: p.input ?? {} });
+    } else if (p.type === 'toolResult' && role === 'user') {
+      results.push({ type: 'tool_result', tool_use_id: p.toolCallId, content: p.content, ...(p.isError ? { is_error: true } : {}) });
+    } else {
+      throw misplacedPartError(p.type, role);
+    }
+  }
+  return [...results, ...blocks];
 }
 
 const STOP: Record<string, EndReason> = {
@@ -70,20 +112,29 @@ interface MessagesPayload {
   type?: string;
   index?: number;
   message?: { usage?: Record<string, unknown> };
-  content_block?: { type?: string; text?: string; thinking?: string; id?: string; name?: string };
+  content_block?: { type?: string; text?: string; thinking?: string; id?: string; name?: string; input?: unknown };
   delta?: { type?: string; text?: string; thinking?: string; partial_json?: string; stop_reason?: string | null };
   usage?: Record<string, unknown>;
   error?: unknown;
 }
 
+/**
+ * Messages events → StreamEvents. A `tool_use` block's `input_json_delta` fragments are assembled
+ * and the call handed out complete at its `content_block_stop` (or at the end of the message if
+ * that never comes). `server_tool_use` blocks are run by the server, not by us, so they are not
+ * handed out as calls.
+ */
 export class MessagesDecoder implements StreamDecoder {
   private readonly usage: Usage = {};
+  private readonly calls: ToolCallAssembler;
   private stopReason: EndReason | undefined;
   private terminal = false;
   private sawOutput = false;
   private usageSent = false;
 
-  constructor(private readonly secrets: ReadonlyArray<string | undefined> = []) {}
+  constructor(private readonly secrets: ReadonlyArray<string | undefined> = []) {
+    this.calls = new ToolCallAssembler('toolu_', secrets);
+  }
 
   get done(): boolean {
     return this.terminal;
@@ -100,6 +151,7 @@ export class MessagesDecoder implements StreamDecoder {
     }
     if (!p || typeof p !== 'object') return [];
     const type = typeof p.type === 'string' ? p.type : ev.event;
+    const index = typeof p.index === 'number' ? p.index : 0;
     const out: StreamEvent[] = [];
     switch (type) {
       case 'message_start':
@@ -107,23 +159,23 @@ export class MessagesDecoder implements StreamDecoder {
         break;
       case 'content_block_start': {
         const b = p.content_block;
-        const index = typeof p.index === 'number' ? p.index : 0;
         if (b?.type === 'text' && b.text) out.push({ type: 'text', text: b.text });
         else if (b?.type === 'thinking' && b.thinking) out.push({ type: 'thinking', text: b.thinking });
-        else if (b?.type === 'tool_use' || b?.type === 'server_tool_use') {
-          out.push({ type: 'toolCall', index, id: b.id, name: b.name, argumentsDelta: '' });
-        }
+        else if (b?.type === 'tool_use') this.calls.add(index, { id: b.id, name: b.name, startInput: b.input });
         break;
       }
       case 'content_block_delta': {
         const d = p.delta;
-        const index = typeof p.index === 'number' ? p.index : 0;
         if (d?.type === 'text_delta' && d.text) out.push({ type: 'text', text: d.text });
         else if (d?.type === 'thinking_delta' && d.thinking) out.push({ type: 'thinking', text: d.thinking });
-        else if (d?.type === 'input_json_delta' && typeof d.partial_json === 'string') {
-          out.push({ type: 'toolCall', index, argumentsDelta: d.partial_json });
-        }
+        else if (d?.type === 'input_json_delta' && this.calls.has(index)) this.calls.add(index, { arguments: d.partial_json });
         // signature_delta, citations_delta: nothing to show
+        break;
+      }
+      case 'content_block_stop': {
+        const done = this.calls.complete(index);
+        if (done && 'error' in done) return this.fail(done.error);
+        if (done) out.push(done.call);
         break;
       }
       case 'message_delta':
@@ -135,7 +187,7 @@ export class MessagesDecoder implements StreamDecoder {
       case 'error':
         return this.fail(errorFromStreamPayload(p, this.secrets));
       default:
-        break; // ping, content_block_stop, unknown events
+        break; // ping, unknown events
     }
     if (out.some((e) => e.type === 'text' || e.type === 'thinking')) this.sawOutput = true;
     return out;
@@ -149,13 +201,19 @@ export class MessagesDecoder implements StreamDecoder {
   }
 
   private end(): StreamEvent[] {
+    const out: StreamEvent[] = [];
+    for (const done of this.calls.completeAll()) {
+      if ('error' in done) return this.fail(done.error);
+      out.push(done.call);
+    }
     this.terminal = true;
-    const out = this.usageEvent();
+    out.push(...this.usageEvent());
     out.push({ type: 'end', reason: this.stopReason ?? 'stop' });
     return out;
   }
 
   private fail(error: GmiErrorInfo): StreamEvent[] {
+    this.calls.clear();
     this.terminal = true;
     return [{ type: 'error', error, partial: this.sawOutput }];
   }
@@ -172,4 +230,27 @@ function addUsage(into: Usage, u: Record<string, unknown> | undefined): void {
   if (typeof u.input_tokens === 'number') into.inputTokens = u.input_tokens;
   if (typeof u.output_tokens === 'number') into.outputTokens = u.output_tokens; // cumulative
   if (typeof u.cache_read_input_tokens === 'number') into.cachedTokens = u.cache_read_input_tokens;
+  if (typeof u.cache_creation_input_tokens === 'number') into.cacheWriteTokens = u.cache_creation_input_tokens;
+}
+
+/** A whole Messages reply (`content` blocks) → the events its stream would have given. */
+export function messagesReplyEvents(json: Record<string, unknown>, secrets: ReadonlyArray<string | undefined>): StreamEvent[] {
+  const d = new MessagesDecoder(secrets);
+  const events: StreamEvent[] = [];
+  const usage = json.usage as Record<string, unknown> | undefined;
+  const push = (v: unknown): void => void events.push(...d.decode({ data: JSON.stringify(v) }));
+  push({ type: 'message_start', message: { usage } });
+  const content = Array.isArray(json.content) ? (json.content as Array<Record<string, unknown>>) : [];
+  content.forEach((b, index) => {
+    if (b.type === 'text') push({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: b.text } });
+    else if (b.type === 'thinking') push({ type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: b.thinking } });
+    else if (b.type === 'tool_use') {
+      push({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: b.id, name: b.name, input: {} } });
+      push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(b.input ?? {}) } });
+      push({ type: 'content_block_stop', index });
+    }
+  });
+  push({ type: 'message_delta', delta: { stop_reason: json.stop_reason ?? 'end_turn' }, usage });
+  push({ type: 'message_stop' });
+  return events;
 }

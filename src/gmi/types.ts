@@ -4,10 +4,38 @@
 /** Which wire format a request uses. */
 export type WireApi = 'chatCompletions' | 'messages';
 
+/** Image types both wire formats (and Anthropic's limits) accept. */
+export type ImageMediaType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
+
+/** One piece of a turn's content. A plain string content is the same as one `text` part. */
+export type ContentPart =
+  | { type: 'text'; text: string }
+  /** base64 data (no `data:` prefix). */
+  | { type: 'image'; mediaType: ImageMediaType; data: string }
+  /** A tool call the assistant made (assistant turns only). `input` is the parsed JSON arguments. */
+  | { type: 'toolCall'; id: string; name: string; input: Record<string, unknown> }
+  /** The result of running a tool call (user turns only), answering the call with the same id. */
+  | { type: 'toolResult'; toolCallId: string; content: string; isError?: boolean };
+
 export interface ChatTurn {
   role: 'user' | 'assistant';
+  content: string | ContentPart[];
+}
+
+/** A turn of plain text (the sidebar chat's history, cut to fit by src/chat/context.ts). */
+export interface TextTurn extends ChatTurn {
   content: string;
 }
+
+/** A tool the model may call. `inputSchema` is a JSON Schema object. */
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  inputSchema?: Record<string, unknown>;
+}
+
+/** `auto`: the model decides; `required`: it must call some tool; `none`: no tool; `{name}`: that tool. */
+export type ToolChoice = 'auto' | 'required' | 'none' | { name: string };
 
 export interface ChatRequest {
   /** Fully qualified model id, e.g. `anthropic/claude-sonnet-4.5`. */
@@ -20,6 +48,8 @@ export interface ChatRequest {
   temperature?: number;
   /** Extended thinking budget (Messages only); `maxTokens` must be larger. */
   thinkingBudgetTokens?: number;
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
 }
 
 /** Why a stream ended normally. `cancelled` is the caller's own abort. */
@@ -35,7 +65,10 @@ export type EndReason =
 export interface Usage {
   inputTokens?: number;
   outputTokens?: number;
+  /** Input tokens read from the prompt cache (`cached_tokens` / `cache_read_input_tokens`). */
   cachedTokens?: number;
+  /** Input tokens written to the prompt cache (`cache_creation_input_tokens`). */
+  cacheWriteTokens?: number;
   reasoningTokens?: number;
 }
 
@@ -79,7 +112,12 @@ export interface GmiErrorInfo {
 export type StreamEvent =
   | { type: 'text'; text: string }
   | { type: 'thinking'; text: string }
-  | { type: 'toolCall'; index: number; id?: string; name?: string; argumentsDelta: string }
+  /**
+   * A complete tool call, yielded once its arguments have fully arrived (decoders assemble the
+   * streamed fragments by index / content block). Arguments that are not a JSON object end the
+   * stream with an `error` instead; a half-parsed call is never yielded.
+   */
+  | { type: 'toolCall'; id: string; name: string; input: Record<string, unknown> }
   | { type: 'usage'; usage: Usage }
   | { type: 'retry'; attempt: number; delayMs: number; reason: string }
   | { type: 'end'; reason: EndReason }

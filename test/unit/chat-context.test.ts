@@ -8,12 +8,12 @@ import {
   fitHistory,
   formatCount,
 } from '../../src/chat/context';
-import type { ChatTurn } from '../../src/gmi/types';
+import type { TextTurn } from '../../src/gmi/types';
 
-const user = (content: string): ChatTurn => ({ role: 'user', content });
-const assistant = (content: string): ChatTurn => ({ role: 'assistant', content });
+const user = (content: string): TextTurn => ({ role: 'user', content });
+const assistant = (content: string): TextTurn => ({ role: 'assistant', content });
 
-function assertAlternates(turns: ChatTurn[]): void {
+function assertAlternates(turns: TextTurn[]): void {
   if (turns.length === 0) return;
   assert.equal(turns[0].role, 'user', 'first turn is a user turn');
   for (let i = 1; i < turns.length; i++) assert.notEqual(turns[i].role, turns[i - 1].role, `turns ${i - 1}/${i} alternate`);

@@ -81,7 +81,7 @@ describe('gmi/chatCompletions', () => {
     });
   }
 
-  it('passes tool call fragments through with index, id and name', () => {
+  it('assembles tool call fragments by index into one complete call', () => {
     const out = run(new ChatCompletionsDecoder(), [
       chat({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'read', arguments: '' } }] }),
       chat({ tool_calls: [{ index: 0, function: { arguments: '{"pa' } }] }),
@@ -89,9 +89,7 @@ describe('gmi/chatCompletions', () => {
       chat({}, 'tool_calls'),
       { data: '[DONE]' },
     ]);
-    const calls = out.filter((e) => e.type === 'toolCall');
-    assert.deepEqual(calls[0], { type: 'toolCall', index: 0, id: 'call_1', name: 'read', argumentsDelta: '' });
-    assert.equal(calls.map((c) => (c.type === 'toolCall' ? c.argumentsDelta : '')).join(''), '{"path":1}');
+    assert.deepEqual(out.filter((e) => e.type === 'toolCall'), [{ type: 'toolCall', id: 'call_1', name: 'read', input: { path: 1 } }]);
     assert.deepEqual(out[out.length - 1], { type: 'end', reason: 'toolCalls' });
   });
 
@@ -275,7 +273,7 @@ describe('gmi/messages', () => {
     });
   }
 
-  it('tool_use blocks become toolCall events', () => {
+  it('a tool_use block becomes one complete toolCall event', () => {
     const out = run(
       new MessagesDecoder(),
       stream('tool_use', [
@@ -284,12 +282,7 @@ describe('gmi/messages', () => {
         msg({ type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '"x"}' } }),
       ]),
     );
-    const calls = out.filter((e) => e.type === 'toolCall');
-    assert.deepEqual(calls, [
-      { type: 'toolCall', index: 2, id: 'toolu_1', name: 'search', argumentsDelta: '' },
-      { type: 'toolCall', index: 2, argumentsDelta: '{"q":' },
-      { type: 'toolCall', index: 2, argumentsDelta: '"x"}' },
-    ]);
+    assert.deepEqual(out.filter((e) => e.type === 'toolCall'), [{ type: 'toolCall', id: 'toolu_1', name: 'search', input: { q: 'x' } }]);
   });
 
   it('an error event mid-stream ends the stream with an error', () => {

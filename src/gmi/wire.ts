@@ -1,0 +1,74 @@
+// What both wire formats share: auth headers, the built request, the decoder interface, the stream
+// errors, and the small helpers for content parts and tool-call arguments.
+import { GmiError } from './errors';
+import type { SseEvent } from './sse';
+import type { ChatTurn, ContentPart, GmiErrorInfo, StreamEvent } from './types';
+
+export interface AuthOptions {
+  apiKey: string;
+  organizationId?: string;
+  userAgent?: string;
+}
+
+export interface BuiltRequest {
+  /** Path relative to the base URL. */
+  path: string;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+/** Something a stream decoder can be: turns SSE events into StreamEvents, knows when it is done. */
+export interface StreamDecoder {
+  decode(event: SseEvent): StreamEvent[];
+  /** The body ended; returns the terminal event if the stream had none yet. */
+  finish(): StreamEvent[];
+  /** A terminal event (end or error) has been produced. */
+  readonly done: boolean;
+}
+
+export function commonHeaders(auth: AuthOptions): Record<string, string> {
+  const h: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'text/event-stream',
+    authorization: `Bearer ${auth.apiKey}`,
+  };
+  if (auth.organizationId) h['x-organization-id'] = auth.organizationId;
+  if (auth.userAgent) h['user-agent'] = auth.userAgent;
+  return h;
+}
+
+/** Error for a stream that stopped before its end marker. */
+export function cutOffError(what: string): GmiErrorInfo {
+  return {
+    kind: 'stream',
+    message: `The reply was cut off: the connection closed before GMI finished (${what}). Try again.`,
+    action: 'retry',
+  };
+}
+
+export function malformedError(detail: string): GmiErrorInfo {
+  return {
+    kind: 'stream',
+    message: `GMI sent a malformed stream event (${detail}). Try again.`,
+    action: 'retry',
+  };
+}
+
+/** A turn's content as parts (a plain string is one text part). */
+export function contentParts(content: ChatTurn['content']): ContentPart[] {
+  return typeof content === 'string' ? [{ type: 'text', text: content }] : content;
+}
+
+/** A part in a turn that cannot carry it (e.g. a tool result in an assistant turn): refused before sending. */
+export function misplacedPartError(part: ContentPart['type'], role: ChatTurn['role']): GmiError {
+  const what: Record<ContentPart['type'], string> = { text: 'text', image: 'an image', toolCall: 'a tool call', toolResult: 'a tool result' };
+  return new GmiError({
+    kind: 'badRequest',
+    message: `The request was not sent: ${what[part]} cannot be part of a${role === 'assistant' ? 'n assistant' : ' user'} message.`,
+  });
+}
+
+/** JSON Schema for a tool that declares no input (both formats want an object schema). */
+export function emptyInputSchema(): Record<string, unknown> {
+  return { type: 'object', properties: {} };
+}
