@@ -2,7 +2,7 @@
 export * from './types';
 export { GmiClient, GmiError, abortableSleep, parseModelList, type GmiClientOptions } from './client';
 export { checkBaseUrl, resolveApi, endpointUrl, isLoopbackHost, DEFAULT_BASE_URL, type BaseUrlCheck } from './baseUrl';
-export { catalogModels, catalogEntry } from './catalog';
+export { catalogModels, catalogEntry, modelCapabilities, estimateCost, PRICES_AS_OF } from './catalog';
 export { redact, errorFromResponse, errorFromException, errorFromStreamPayload } from './errors';
 export { shouldRetry, retryDelayMs, serverRetryAfterMs, DEFAULT_MAX_RETRIES } from './retry';
 export { SseDecoder, iterateSse, type SseEvent } from './sse';
