@@ -1,5 +1,6 @@
-// Prompt building: the Markdown messages sent to the model (and shown in the chat) for Ask,
-// Explain and Refactor, and the history a request carries. Pure string work, no `vscode`.
+// Prompt building: the Markdown messages sent to the model (and shown in the chat) for Ask and
+// Explain, and the history a request carries (Refactor's prompt is in src/refactor/refactorPrompt.ts).
+// Pure string work, no `vscode`.
 
 import type { ChatTurn } from '../gmi/types';
 import { cutText } from './context';
@@ -14,18 +15,6 @@ export interface SelectionContext {
   startLine: number;
   endLine: number;
 }
-
-export const DEFAULT_REFACTOR_INSTRUCTION = 'Improve readability and naming without changing behaviour';
-
-export const REFACTOR_SYSTEM_PROMPT = [
-  'You are a careful refactoring assistant inside a code editor.',
-  'You receive lines of code selected from a file and an instruction.',
-  'Reply with exactly one fenced code block that contains the complete replacement for the given lines:',
-  'every line of the selection, changed or not, so that it can replace them as they are.',
-  'Keep the original indentation, including that of the first line, and the file’s style.',
-  'Do not change behaviour unless the instruction asks for it.',
-  'Write no commentary outside the code block; if something must be said, one short sentence before it.',
-].join(' ');
 
 /** Longest run of backticks in `text`. O(n). */
 function longestBacktickRun(text: string): number {
@@ -93,17 +82,6 @@ export function buildExplainMessage(sel: SelectionContext): string {
     'what it does, how it works, and anything surprising or risky in it.\n\n' +
     fencedBlock(sel.text, sel.languageId)
   );
-}
-
-export function buildRefactorMessage(sel: SelectionContext, instruction: string): string {
-  const what = instruction.trim() || DEFAULT_REFACTOR_INSTRUCTION;
-  return [
-    `Refactor ${lineRange(sel)} of ${inlineCode(sel.fileName)} (${sel.languageId}).`,
-    `Instruction: ${what}`,
-    'Reply with exactly one fenced code block containing the complete replacement for these lines, ' +
-      'with the same indentation as the original. No commentary outside the block.',
-    fencedBlock(sel.text, sel.languageId),
-  ].join('\n\n');
 }
 
 /**

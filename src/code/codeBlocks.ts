@@ -37,16 +37,29 @@ export function extractCodeBlocks(md: string): CodeBlock[] {
   return blocks;
 }
 
+/** The label a refactor reply puts on its result fence (```ts result); see REFACTOR_SYSTEM_PROMPT. */
+export const RESULT_LABEL = 'result';
+/** Labels of blocks that show the old code: never applied. */
+const OLD_CODE_LABELS = ['before', 'original', 'old'];
+
 /**
- * The code to apply from a refactor reply: its single fenced block, or the largest when there are
- * several (models sometimes add a usage example). Indented blocks don't count: indented prose is
- * too easy to mistake for code. undefined when there is no fenced block with any code in it.
+ * The code to apply from a refactor reply. The prompt asks for the result as the last fenced block,
+ * labelled `result` after the language. So: the last block labelled `result`; without a label, the
+ * last fenced block — never an earlier one, which is where models put a "before" version or the
+ * original for comparison, and never one labelled `before`, `original` or `old`. Empty and
+ * indented blocks don't count (indented prose is too easy to mistake for code). undefined when
+ * there is no fenced block with any code in it.
  */
 export function pickRefactorCode(reply: string): string | undefined {
-  let best: string | undefined;
-  for (const block of extractCodeBlocks(reply)) {
-    if (!block.fenced || block.code.trim() === '') continue;
-    if (best === undefined || block.code.length > best.length) best = block.code;
+  let lastLabelled: string | undefined;
+  let last: string | undefined;
+  for (const token of markdown().parse(reply, {})) {
+    if (token.type !== 'fence' || token.content.trim() === '') continue;
+    const words = markdown().utils.unescapeAll(token.info).trim().toLowerCase().split(/\s+/);
+    if (words.some((w) => OLD_CODE_LABELS.includes(w))) continue;
+    const code = token.content.endsWith('\n') ? token.content.slice(0, -1) : token.content;
+    last = code;
+    if (words.includes(RESULT_LABEL)) lastLabelled = code;
   }
-  return best;
+  return lastLabelled ?? last;
 }

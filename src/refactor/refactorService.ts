@@ -2,28 +2,27 @@ import * as vscode from 'vscode';
 import type { Connection } from '../connection';
 import { readSettings } from '../config/settings';
 import { contextBudget, cutText, estimateTokens } from '../chat/context';
-import { buildRefactorMessage, DEFAULT_REFACTOR_INSTRUCTION, REFACTOR_SYSTEM_PROMPT } from '../chat/prompts';
 import { selectionContext } from '../editor/selectionContext';
 import { loadCodeBlocks, loadGmi } from '../lazy';
 import type { Log } from '../log';
 import type { ModelService } from '../models/modelService';
-import { trackRange } from './rangeTracking';
-import { matchTrailingLineBreak } from './replacement';
+import { buildRefactorMessage, DEFAULT_REFACTOR_INSTRUCTION, REFACTOR_SYSTEM_PROMPT } from './refactorPrompt';
+import { fitReplacement } from './replacement';
+import { TrackedRanges, type TrackedRange } from './trackedRanges';
 
 const SCHEME = 'gmi-proposal';
 
 interface Proposal {
-  uri: vscode.Uri;
-  /** Offsets of the original range, kept current as the document is edited elsewhere. */
-  start: number;
-  end: number;
-  original: string;
+  /** The replaced range, followed through edits since Refactor started (Apply refuses when stale). */
+  range: TrackedRange;
   replacement: string;
-  /** Set when an edit touched the range: Apply must refuse. */
-  stale: boolean;
   leftUri: vscode.Uri;
   rightUri: vscode.Uri;
 }
+
+const NOT_APPLIED = 'Not applied: the original code changed after GMI made this proposal, so applying it could overwrite your edits. Run Refactor Selection again.';
+const CHANGED_WHILE_WRITING =
+  'Not applied: the selected code changed while GMI was writing the proposal, so applying it could overwrite your edits. Run Refactor Selection again.';
 
 /**
  * Refactor Selection and "Apply to selection": a proposal is shown in VS Code's diff editor; Apply
@@ -34,6 +33,7 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
   private readonly contents = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
+  private readonly ranges = new TrackedRanges();
   private readonly disposables: vscode.Disposable[];
   private seq = 0;
 
@@ -44,10 +44,7 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
   ) {
     this.disposables = [
       vscode.workspace.registerTextDocumentContentProvider(SCHEME, this),
-      vscode.workspace.onDidChangeTextDocument((e) => this.track(e)),
-      vscode.workspace.onDidCloseTextDocument((d) => {
-        if (this.proposal && d.uri.toString() === this.proposal.uri.toString()) this.proposal.stale = true;
-      }),
+      this.ranges,
       this.changed,
     ];
   }
@@ -67,42 +64,64 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
       void vscode.window.showInformationMessage('Select the code to refactor first.');
       return;
     }
-    const instruction = await vscode.window.showInputBox({
-      title: 'GMI: Refactor Selection',
-      prompt: 'How should the selected code change?',
-      value: DEFAULT_REFACTOR_INSTRUCTION,
-      valueSelection: [0, DEFAULT_REFACTOR_INSTRUCTION.length],
-      ignoreFocusOut: true,
-    });
-    if (instruction === undefined) return;
-
-    const settings = readSettings();
-    const limits = this.models.limits(settings.model);
-    // The selection may use about half the context; the rest is the instruction and the reply.
-    const budget = Math.floor(contextBudget(limits.contextLength, limits.maxOutputTokens, REFACTOR_SYSTEM_PROMPT) * 0.5);
-    const cut = cutText(sel.context.text, budget);
+    // Followed from now on: the user may keep typing while the instruction box is open and while
+    // the reply streams; edits above move the range, an edit inside it makes the proposal stale.
     const doc = editor.document;
-    const startOffset = doc.offsetAt(sel.range.start);
-    const range = cut.cut ? new vscode.Range(sel.range.start, doc.positionAt(startOffset + cut.text.length)) : sel.range;
-    if (cut.cut && cut.notice) void vscode.window.showWarningMessage(`${cut.notice} Only that part will be refactored.`);
-    const message = buildRefactorMessage({ ...sel.context, text: cut.text }, instruction.trim() || DEFAULT_REFACTOR_INSTRUCTION);
-
-    const reply = await this.streamReply(message, estimateTokens(cut.text));
-    if (reply === undefined) return;
-    const code = loadCodeBlocks().pickRefactorCode(reply);
-    if (code === undefined) {
-      const open = 'Open Reply';
-      const pick = await vscode.window.showInformationMessage(
-        `GMI replied without code, so nothing was changed: ${summary(reply)}`,
-        open,
-      );
-      if (pick === open) {
-        const d = await vscode.workspace.openTextDocument({ content: reply, language: 'markdown' });
-        await vscode.window.showTextDocument(d, { preview: true });
+    const tracked = this.ranges.track(doc, sel.range);
+    const linePrefix = doc.lineAt(sel.range.start.line).text.slice(0, sel.range.start.character);
+    try {
+      const instruction = await vscode.window.showInputBox({
+        title: 'GMI: Refactor Selection',
+        prompt: 'How should the selected code change?',
+        value: DEFAULT_REFACTOR_INSTRUCTION,
+        valueSelection: [0, DEFAULT_REFACTOR_INSTRUCTION.length],
+        ignoreFocusOut: true,
+      });
+      if (instruction === undefined) return;
+      if (!this.ranges.current(tracked)) {
+        void vscode.window.showErrorMessage('The selected code changed before the refactor started. Select it again and run Refactor Selection.');
+        return;
       }
-      return;
+
+      const settings = readSettings();
+      const limits = this.models.limits(settings.model);
+      // The selection may use about half the context; the rest is the instruction and the reply.
+      const budget = Math.floor(contextBudget(limits.contextLength, limits.maxOutputTokens, REFACTOR_SYSTEM_PROMPT) * 0.5);
+      const cut = cutText(sel.context.text, budget);
+      if (cut.cut) {
+        this.ranges.narrow(tracked, cut.text.length);
+        if (cut.notice) void vscode.window.showWarningMessage(`${cut.notice} Only that part will be refactored.`);
+      }
+      const message = buildRefactorMessage({ ...sel.context, text: cut.text, linePrefix }, instruction.trim() || DEFAULT_REFACTOR_INSTRUCTION);
+
+      const reply = await this.streamReply(message, estimateTokens(cut.text));
+      if (reply === undefined) return;
+      const code = loadCodeBlocks().pickRefactorCode(reply);
+      if (code === undefined) {
+        await this.offerReply(`GMI replied without code, so nothing was changed: ${summary(reply)}`, reply, 'info');
+        return;
+      }
+      const now = this.ranges.current(tracked);
+      if (!now) {
+        this.log.info('Refactor not proposed: the selection was edited while the reply streamed.');
+        await this.offerReply(CHANGED_WHILE_WRITING, reply, 'error');
+        return;
+      }
+      await this.propose(now.doc, now.range, code, tracked);
+    } finally {
+      // A proposal keeps its range; otherwise it is no longer followed.
+      if (this.proposal?.range !== tracked) this.ranges.release(tracked);
     }
-    await this.propose(doc, range, code);
+  }
+
+  /** A message with "Open Reply", which shows the whole reply (nothing received is lost). */
+  private async offerReply(message: string, reply: string, severity: 'info' | 'error'): Promise<void> {
+    const open = 'Open Reply';
+    const pick = severity === 'info' ? await vscode.window.showInformationMessage(message, open) : await vscode.window.showErrorMessage(message, open);
+    if (pick === open) {
+      const d = await vscode.workspace.openTextDocument({ content: reply, language: 'markdown' });
+      await vscode.window.showTextDocument(d, { preview: true });
+    }
   }
 
   /** Streams the refactor reply with a cancellable progress notification; undefined on failure/cancel. */
@@ -168,11 +187,18 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
     if (action === 'openSettings') await vscode.commands.executeCommand('workbench.action.openSettings', 'gmi.');
   }
 
-  /** Shows original vs proposed in the diff editor and offers Apply / Discard. */
-  async propose(doc: vscode.TextDocument, range: vscode.Range, replacement: string): Promise<void> {
+  /**
+   * Shows original vs proposed in the diff editor and offers Apply / Discard. `tracked` is the range
+   * as followed since Refactor started; without it (Apply from the chat) it is followed from now.
+   */
+  async propose(doc: vscode.TextDocument, range: vscode.Range, code: string, tracked?: TrackedRange): Promise<void> {
     await this.clear();
-    const original = doc.getText(range);
-    replacement = matchTrailingLineBreak(original, replacement);
+    const taken = tracked ?? this.ranges.track(doc, range);
+    const replacement = fitReplacement(code, {
+      text: doc.getText(range),
+      linePrefix: doc.lineAt(range.start.line).text.slice(0, range.start.character),
+      eol: doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n',
+    });
     const start = doc.offsetAt(range.start);
     const end = doc.offsetAt(range.end);
     const full = doc.getText();
@@ -182,7 +208,7 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
     const rightUri = vscode.Uri.from({ scheme: SCHEME, path: `/${id}/proposed/${name}` });
     this.contents.set(leftUri.toString(), full);
     this.contents.set(rightUri.toString(), full.slice(0, start) + replacement + full.slice(end));
-    this.proposal = { uri: doc.uri, start, end, original, replacement, stale: false, leftUri, rightUri };
+    this.proposal = { range: taken, replacement, leftUri, rightUri };
     await vscode.commands.executeCommand('setContext', 'gmi.refactorPending', true);
     await vscode.commands.executeCommand('vscode.diff', leftUri, rightUri, `${name}: Original ↔ GMI Proposal`, {
       preview: true,
@@ -203,17 +229,16 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
       void vscode.window.showInformationMessage('There is no GMI proposal to apply.');
       return false;
     }
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === p.uri.toString());
-    const range = doc ? new vscode.Range(doc.positionAt(p.start), doc.positionAt(p.end)) : undefined;
-    if (!doc || !range || p.stale || doc.getText(range) !== p.original) {
-      void vscode.window.showErrorMessage(
-        'Not applied: the original code changed after GMI made this proposal, so applying it could overwrite your edits. Run Refactor Selection again.',
-      );
+    const target = this.ranges.current(p.range);
+    if (!target) {
+      void vscode.window.showErrorMessage(NOT_APPLIED);
       await this.clear();
       return false;
     }
+    const { doc, range } = target;
+    const start = doc.offsetAt(range.start);
     const edit = new vscode.WorkspaceEdit();
-    edit.replace(p.uri, range, p.replacement);
+    edit.replace(doc.uri, range, p.replacement);
     const ok = await vscode.workspace.applyEdit(edit);
     await this.clear();
     if (!ok) {
@@ -221,8 +246,8 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
       return false;
     }
     const editor = await vscode.window.showTextDocument(doc, { preserveFocus: false });
-    const endPos = doc.positionAt(p.start + p.replacement.length);
-    editor.selection = new vscode.Selection(doc.positionAt(p.start), endPos);
+    // The replacement has the document's line breaks, so its length is exactly what it spans now.
+    editor.selection = new vscode.Selection(doc.positionAt(start), doc.positionAt(start + p.replacement.length));
     this.log.info('Refactor applied.');
     return true;
   }
@@ -237,6 +262,7 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
     this.proposal = undefined;
     void vscode.commands.executeCommand('setContext', 'gmi.refactorPending', false);
     if (!p) return;
+    this.ranges.release(p.range);
     // Close the diff tab we opened, if it is still open.
     for (const group of vscode.window.tabGroups.all) {
       for (const tab of group.tabs) {
@@ -248,15 +274,6 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
     }
     this.contents.delete(p.leftUri.toString());
     this.contents.delete(p.rightUri.toString());
-  }
-
-  /** Keeps the proposal's offsets current; any edit touching the range makes it stale. */
-  private track(e: vscode.TextDocumentChangeEvent): void {
-    const p = this.proposal;
-    if (!p || p.stale || e.document.uri.toString() !== p.uri.toString()) return;
-    const moved = trackRange(p, e.contentChanges.map((c) => ({ rangeOffset: c.rangeOffset, rangeLength: c.rangeLength, textLength: c.text.length })));
-    if (moved === 'stale') p.stale = true;
-    else Object.assign(p, moved);
   }
 
   dispose(): void {

@@ -5,12 +5,9 @@ import { Conversation, type StoredMessage } from '../../src/chat/conversation';
 import {
   buildAskMessage,
   buildExplainMessage,
-  buildRefactorMessage,
-  DEFAULT_REFACTOR_INSTRUCTION,
   fencedBlock,
   fitSelection,
   inlineCode,
-  REFACTOR_SYSTEM_PROMPT,
   toChatTurns,
   type SelectionContext,
 } from '../../src/chat/prompts';
@@ -95,28 +92,6 @@ describe('chat/prompts', () => {
     assert.match(msg, /`src\/math\.js`/);
     assert.match(msg, /lines 10-12/);
     assert.deepEqual(extractCodeBlocks(msg), [{ lang: 'javascript', code: sel().text, fenced: true }]);
-  });
-
-  describe('buildRefactorMessage', () => {
-    it('asks for one complete replacement block with the same indentation', () => {
-      const code = '    if (a) {\n        b();\n    }';
-      const msg = buildRefactorMessage(sel({ text: code }), 'Use early returns');
-      assert.match(msg, /Instruction: Use early returns/);
-      assert.match(msg, /exactly one fenced code block/);
-      assert.match(msg, /same indentation/);
-      assert.match(msg, /lines 10-12 of `src\/math\.js`/);
-      assert.deepEqual(extractCodeBlocks(msg), [{ lang: 'javascript', code, fenced: true }]);
-    });
-
-    it('falls back to the default instruction', () => {
-      assert.match(buildRefactorMessage(sel(), '   '), new RegExp(`Instruction: ${DEFAULT_REFACTOR_INSTRUCTION}`));
-    });
-
-    it('the system prompt asks for exactly one block and no commentary', () => {
-      assert.match(REFACTOR_SYSTEM_PROMPT, /exactly one fenced code block/);
-      assert.match(REFACTOR_SYSTEM_PROMPT, /indentation/);
-      assert.match(REFACTOR_SYSTEM_PROMPT, /no commentary/i);
-    });
   });
 
   describe('fitSelection', () => {

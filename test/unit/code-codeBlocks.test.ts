@@ -100,9 +100,26 @@ describe('code/codeBlocks', () => {
       assert.equal(pickRefactorCode(reply), '    const total = sum(items);\n    return total;');
     });
 
-    it('takes the largest of several fenced blocks', () => {
-      const reply = '```ts\nshort()\n```\n\nand\n\n```ts\nfunction longer() {\n  return 1;\n}\n```\n\n```\nx\n```';
-      assert.equal(pickRefactorCode(reply), 'function longer() {\n  return 1;\n}');
+    it('takes the last fenced block, never an earlier "before" block', () => {
+      const reply = 'Before:\n\n```ts\nfunction longer() {\n  return 1;\n}\n```\n\nAfter:\n\n```ts\nconst one = () => 1;\n```\n';
+      assert.equal(pickRefactorCode(reply), 'const one = () => 1;');
+    });
+
+    it('takes the block labelled `result` over any later block', () => {
+      const reply = '```ts result\nconst one = () => 1;\n```\n\nUsage:\n\n```ts\nconsole.log(one());\n```\n';
+      assert.equal(pickRefactorCode(reply), 'const one = () => 1;');
+      assert.equal(pickRefactorCode('```result\nx()\n```\n\n```\ny()\n```'), 'x()', 'a label without a language');
+      assert.equal(pickRefactorCode('```ts RESULT\na\n```\n\n```ts result\nb\n```\n\n```ts\nc\n```'), 'b', 'the last labelled one');
+    });
+
+    it('never takes a block labelled before, original or old', () => {
+      assert.equal(pickRefactorCode('```ts\nnew()\n```\n\n```ts before\nold()\n```'), 'new()');
+      assert.equal(pickRefactorCode('```ts\nnew()\n```\n\n```ts original\nold()\n```'), 'new()');
+      assert.equal(pickRefactorCode('```ts old\nold()\n```'), undefined);
+    });
+
+    it('skips an empty last block', () => {
+      assert.equal(pickRefactorCode('```ts\nreal()\n```\n\n```\n\n```'), 'real()');
     });
 
     it('undefined when there is no fenced code', () => {
