@@ -95,8 +95,8 @@ interface ToolCallDelta {
 /**
  * Chat Completions chunks → StreamEvents. Tool-call fragments are assembled by index and handed out
  * complete, in index order, when the reply finishes (finish_reason, [DONE] or end of body after a
- * finish_reason). Usage is reported once, before the end: the last one seen, since some gateways
- * repeat running totals in every chunk.
+ * finish_reason) — all of them, or none and an error when one is not valid. Usage is reported
+ * once, before the end: the last one seen, since some gateways repeat running totals in every chunk.
  */
 export class ChatCompletionsDecoder implements StreamDecoder {
   private readonly think = new ThinkTagSplitter();
@@ -183,15 +183,16 @@ export class ChatCompletionsDecoder implements StreamDecoder {
     return Math.max(this.unindexedKey, 0);
   }
 
-  /** Hands out the assembled calls; false (and the stream failed) when one is not valid. */
+  /** Hands out the assembled calls, all or none: false (and the stream failed) when one is not valid. */
   private takeCalls(out: StreamEvent[]): boolean {
-    for (const done of this.calls.completeAll()) {
-      if ('error' in done) {
-        this.failWith(out, done.error);
+    const done = this.calls.completeAll();
+    for (const d of done) {
+      if ('error' in d) {
+        this.failWith(out, d.error);
         return false;
       }
-      out.push(done.call);
     }
+    for (const d of done) if ('call' in d) out.push(d.call);
     return true;
   }
 

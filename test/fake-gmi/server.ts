@@ -12,58 +12,14 @@
 //   POST /__control/enqueue    JSON ReplyPlan or array of plans, used in order by the next chat/messages requests
 //   POST /__control/reset      forget plans and recorded requests
 //   GET  /__control/requests   recorded requests as JSON
+// What a reply may be told to do is ReplyPlan (plan.ts); the events it becomes are in replies.ts.
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { ReplyPlan } from './plan';
+import { chatEvents, defaultErrorBody, messagesEvents, sse } from './replies';
 
-/**
- * How the next chat/messages request is answered. Every field is optional; an empty plan is the
- * default echo reply. Fields that shape a streamed reply are ignored when `status` >= 400.
- */
-export interface ReplyPlan {
-  /** Visible text of the reply. Default: an echo of the last user message plus a fenced ts block. */
-  text?: string;
-  /** Reasoning text, sent before the text (reasoning_content / thinking blocks). */
-  thinking?: string;
-  /** Chat Completions only: how thinking travels. `tags` puts `<think>…</think>` inside content. */
-  thinkingFormat?: 'reasoning_content' | 'tags';
-  /** Characters per text/thinking delta (default 7). */
-  chunkSize?: number;
-  /** Wait between written events, in ms (default 0: written back to back, but still as separate writes). */
-  delayMs?: number;
-  /** Wait before sending the response headers, in ms. */
-  headersDelayMs?: number;
-  /** HTTP status. >= 400 sends an error reply: `body` or a realistic default body for that status. */
-  status?: number;
-  /** Extra response headers (e.g. retry-after, x-should-retry). */
-  headers?: Record<string, string>;
-  /** Raw error body (with `status` >= 400). Content type is guessed: JSON, HTML or plain text. */
-  body?: string;
-  /** Token counts reported in the usage chunk / message_start + message_delta. */
-  usage?: { input?: number; output?: number; cached?: number; reasoning?: number };
-  /** Raw finish_reason (Chat Completions) or stop_reason (Messages). Default stop / end_turn, or tool_calls / tool_use with toolCalls. */
-  stopReason?: string;
-  /** Tool calls sent after the text. */
-  toolCalls?: Array<{ id: string; name: string; arguments: string }>;
-  /** Send an SSE comment (Chat Completions) or ping event (Messages) before every delta. */
-  keepAlive?: boolean;
-  /** After this many text/thinking deltas, stop writing but keep the socket open. */
-  stallAfterChunks?: number;
-  /** After this many text/thinking deltas, destroy the socket. */
-  resetAfterChunks?: number;
-  /** After this many text/thinking deltas, send a mid-stream error (chunk with `error` / Messages `error` event) and end. */
-  errorAfterChunks?: number;
-  /** The error sent by `errorAfterChunks` (default overloaded_error). */
-  streamError?: { type: string; message: string };
-  /** End the response without the final events ([DONE] / message_delta + message_stop, and no usage). */
-  omitEnd?: boolean;
-  /** Write exactly this SSE text as the body (200, text/event-stream) instead of a generated reply. */
-  rawEvents?: string;
-  /** With rawEvents: split the raw text into writes of this many bytes. */
-  rawChunkBytes?: number;
-  /** Destroy the socket as soon as the request arrives, before any response headers. */
-  destroyBeforeHeaders?: boolean;
-}
+export type { FakeToolCall, ReplyPlan } from './plan';
 
 export interface RecordedRequest {
   method: string;
@@ -108,7 +64,6 @@ export const FAKE_MODELS: Array<{ id: string; owned_by: string; context_length?:
   { id: 'example-org/fake-model-1', owned_by: 'example-org', context_length: 32768 },
 ];
 
-const DEFAULT_CHUNK = 7;
 
 export async function startFakeGmi(options: FakeGmiOptions = {}): Promise<FakeGmi> {
   let plans: ReplyPlan[] = [];
@@ -340,195 +295,6 @@ export async function startFakeGmi(options: FakeGmiOptions = {}): Promise<FakeGm
       await closed;
     },
   };
-}
-
-// ---- reply generation ----
-
-interface Item {
-  text: string;
-  /** a text/thinking delta (counted by stallAfterChunks etc.) */
-  delta?: boolean;
-  /** part of the end of the stream (left out by omitEnd) */
-  final?: boolean;
-}
-
-function sse(data: unknown, event?: string): string {
-  return `${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
-}
-
-function split(text: string, size: number): string[] {
-  const chars = Array.from(text); // never split a surrogate pair
-  const out: string[] = [];
-  for (let i = 0; i < chars.length; i += size) out.push(chars.slice(i, i + size).join(''));
-  return out;
-}
-
-function lastUserText(body: unknown): string {
-  const messages = (body as { messages?: Array<{ role?: string; content?: unknown }> })?.messages;
-  if (!Array.isArray(messages)) return '';
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const m = messages[i];
-    if (m?.role !== 'user') continue;
-    if (typeof m.content === 'string') return m.content;
-    if (Array.isArray(m.content)) {
-      return m.content
-        .map((part: { type?: string; text?: string }) => (part?.type === 'text' && typeof part.text === 'string' ? part.text : ''))
-        .join('');
-    }
-  }
-  return '';
-}
-
-function defaultText(body: unknown): string {
-  return `Echo: ${lastUserText(body).slice(0, 200)}\n\nHere is some code:\n\n\`\`\`ts\nexport function add(a: number, b: number): number {\n  return a + b;\n}\n\`\`\`\n`;
-}
-
-function approxTokens(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
-}
-
-function chatEvents(p: ReplyPlan, body: unknown, model: string): Item[] {
-  const b = body as { stream_options?: { include_usage?: boolean }; reasoning_effort?: unknown } | undefined;
-  const text = p.text ?? defaultText(body);
-  const wantsThinking = b?.reasoning_effort !== undefined || /think|reason|r1/i.test(model);
-  const thinking = p.thinking ?? (p.text === undefined && wantsThinking ? 'Let me think about the question.' : undefined);
-  const size = p.chunkSize && p.chunkSize > 0 ? p.chunkSize : DEFAULT_CHUNK;
-  const id = `chatcmpl-fake${Date.now().toString(36)}`;
-  const created = Math.floor(Date.now() / 1000);
-  const chunk = (choices: unknown[], usage: unknown = null): string =>
-    sse({ id, object: 'chat.completion.chunk', created, model, choices, usage });
-  const delta = (d: Record<string, unknown>, finish: string | null = null): string =>
-    chunk([{ index: 0, delta: d, logprobs: null, finish_reason: finish }]);
-
-  const items: Item[] = [{ text: delta({ role: 'assistant', content: '' }) }];
-  if (thinking) {
-    if (p.thinkingFormat === 'tags') {
-      for (const piece of split(`<think>${thinking}</think>`, size)) items.push({ text: delta({ content: piece }), delta: true });
-    } else {
-      for (const piece of split(thinking, size)) items.push({ text: delta({ reasoning_content: piece }), delta: true });
-    }
-  }
-  for (const piece of split(text, size)) items.push({ text: delta({ content: piece }), delta: true });
-  (p.toolCalls ?? []).forEach((call, i) => {
-    items.push({ text: delta({ tool_calls: [{ index: i, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }) });
-    for (const piece of split(call.arguments, size)) {
-      items.push({ text: delta({ tool_calls: [{ index: i, function: { arguments: piece } }] }) });
-    }
-  });
-  const finish = p.stopReason ?? (p.toolCalls?.length ? 'tool_calls' : 'stop');
-  items.push({ text: delta({}, finish), final: true });
-  if (b?.stream_options?.include_usage) {
-    const prompt = p.usage?.input ?? approxTokens(JSON.stringify((body as { messages?: unknown })?.messages ?? ''));
-    const completion = p.usage?.output ?? approxTokens(text + (thinking ?? ''));
-    items.push({
-      text: chunk([], {
-        prompt_tokens: prompt,
-        completion_tokens: completion,
-        total_tokens: prompt + completion,
-        prompt_tokens_details: { cached_tokens: p.usage?.cached ?? 0 },
-        completion_tokens_details: { reasoning_tokens: p.usage?.reasoning ?? (thinking ? approxTokens(thinking) : 0) },
-      }),
-      final: true,
-    });
-  }
-  items.push({ text: 'data: [DONE]\n\n', final: true });
-  return items;
-}
-
-function messagesEvents(p: ReplyPlan, body: unknown, model: string): Item[] {
-  const b = body as { thinking?: { type?: string } } | undefined;
-  const text = p.text ?? defaultText(body);
-  const wantsThinking = b?.thinking?.type === 'enabled';
-  const thinking = p.thinking ?? (p.text === undefined && wantsThinking ? 'Let me think about the question.' : undefined);
-  const size = p.chunkSize && p.chunkSize > 0 ? p.chunkSize : DEFAULT_CHUNK;
-  const input = p.usage?.input ?? approxTokens(JSON.stringify((body as { messages?: unknown })?.messages ?? ''));
-  const output = p.usage?.output ?? approxTokens(text + (thinking ?? ''));
-
-  const items: Item[] = [
-    {
-      text: sse(
-        {
-          type: 'message_start',
-          message: {
-            id: `msg_fake${Date.now().toString(36)}`,
-            type: 'message',
-            role: 'assistant',
-            model,
-            content: [],
-            stop_reason: null,
-            stop_sequence: null,
-            usage: { input_tokens: input, cache_read_input_tokens: p.usage?.cached ?? 0, output_tokens: 1 },
-          },
-        },
-        'message_start',
-      ),
-    },
-    { text: sse({ type: 'ping' }, 'ping') },
-  ];
-  let index = 0;
-  if (thinking) {
-    items.push({ text: sse({ type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '' } }, 'content_block_start') });
-    for (const piece of split(thinking, size)) {
-      items.push({ text: sse({ type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: piece } }, 'content_block_delta'), delta: true });
-    }
-    items.push({ text: sse({ type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: 'ZmFrZS1zaWduYXR1cmU=' } }, 'content_block_delta') });
-    items.push({ text: sse({ type: 'content_block_stop', index }, 'content_block_stop') });
-    index++;
-  }
-  items.push({ text: sse({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } }, 'content_block_start') });
-  for (const piece of split(text, size)) {
-    items.push({ text: sse({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }, 'content_block_delta'), delta: true });
-  }
-  items.push({ text: sse({ type: 'content_block_stop', index }, 'content_block_stop') });
-  index++;
-  for (const call of p.toolCalls ?? []) {
-    items.push({ text: sse({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} } }, 'content_block_start') });
-    for (const piece of split(call.arguments, size)) {
-      items.push({ text: sse({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: piece } }, 'content_block_delta') });
-    }
-    items.push({ text: sse({ type: 'content_block_stop', index }, 'content_block_stop') });
-    index++;
-  }
-  const stop = p.stopReason ?? (p.toolCalls?.length ? 'tool_use' : 'end_turn');
-  items.push({
-    text: sse({ type: 'message_delta', delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: output } }, 'message_delta'),
-    final: true,
-  });
-  items.push({ text: sse({ type: 'message_stop' }, 'message_stop'), final: true });
-  return items;
-}
-
-function defaultErrorBody(status: number, messages: boolean, model: string): string {
-  if (status === 404) return `No matching target server found for model ${model}`;
-  if (messages) {
-    const type =
-      status === 401 || status === 403
-        ? 'authentication_error'
-        : status === 429
-          ? 'rate_limit_error'
-          : status === 529
-            ? 'overloaded_error'
-            : status >= 500
-              ? 'api_error'
-              : 'invalid_request_error';
-    return JSON.stringify({ type: 'error', error: { type, message: `fake ${type} (${status})` } });
-  }
-  if (status === 400 || status === 422) {
-    const inner = {
-      error: {
-        type: 'invalid_request_error',
-        code: '400001',
-        message: 'Invalid max_tokens value, the valid range of max_tokens is [1, 393216]',
-        source: 'client',
-        request_id: 'fake-inner-request-id',
-      },
-    };
-    return JSON.stringify({
-      error: { message: `Backend request failed with status ${status}`, type: 'backend_error', code: status, details: JSON.stringify(inner) },
-    });
-  }
-  const type = status === 401 || status === 403 ? 'authentication_error' : status === 429 ? 'rate_limit_error' : 'server_error';
-  return JSON.stringify({ error: { message: `fake ${type} (${status})`, type, code: status } });
 }
 
 function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
