@@ -2,7 +2,7 @@
 // Explain, and the history a request carries (Refactor's prompt is in src/refactor/refactorPrompt.ts).
 // Pure string work, no `vscode`.
 
-import type { ChatTurn } from '../gmi/types';
+import type { TextTurn } from '../gmi/types';
 import { cutText } from './context';
 import type { StoredMessage } from './conversation';
 
@@ -90,10 +90,10 @@ export function buildExplainMessage(sel: SelectionContext): string {
  * streaming are left out; consecutive same-role turns are merged so roles alternate, and a
  * leading assistant turn is dropped so the history starts with the user.
  */
-export function toChatTurns(messages: readonly StoredMessage[]): ChatTurn[] {
-  const turns: ChatTurn[] = [];
+export function toChatTurns(messages: readonly StoredMessage[]): TextTurn[] {
+  const turns: TextTurn[] = [];
   for (const m of messages) {
-    let role: ChatTurn['role'];
+    let role: TextTurn['role'];
     if (m.role === 'user') {
       if (m.text.trim() === '') continue;
       role = 'user';
