@@ -1,6 +1,7 @@
 // Wiring only: creates the services and registers commands and views. Each capability lives in its
 // own module; nothing heavy (network client, markdown parser) is loaded until first use.
 import * as vscode from 'vscode';
+import { NEXT_STEPS } from './actions/nextSteps';
 import type { GmiExtensionApi } from './api';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { HostApproval } from './auth/hostApproval';
@@ -15,7 +16,13 @@ import { loadGmi } from './lazy';
 import { Log } from './log';
 import { ModelService } from './models/modelService';
 import type { ErrorActionId } from './protocol/messages';
+import { CHAT_VENDOR, GmiChatProvider } from './provider/chatProvider';
+import { manageModels } from './provider/manageModels';
+import { ModelChoices } from './provider/modelChoices';
+import { detectLmProviderApi } from './provider/vscodeLm';
 import { RefactorService } from './refactor/refactorService';
+import { UsageStatus } from './usage/usageStatus';
+import { UsageTracker } from './usage/usageTracker';
 import { ChatViewProvider } from './views/chatViewProvider';
 
 let store: ConversationStore | undefined;
@@ -57,25 +64,13 @@ export function activate(context: vscode.ExtensionContext): GmiExtensionApi {
   const refactor = new RefactorService(connection, models, log);
   const codeActions = new CodeActions(() => conversation, refactor, log);
   const runAction = async (action: ErrorActionId): Promise<void> => {
-    switch (action) {
-      case 'setApiKey':
-        await vscode.commands.executeCommand('gmi.setApiKey');
-        return;
-      case 'selectModel':
-        await vscode.commands.executeCommand('gmi.selectModel');
-        return;
-      case 'openSettings':
-        await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:gmi-cloud.gmi-vscode');
-        return;
-      case 'openLog':
-        log.show();
-        return;
-      case 'retry': {
-        const lastError = [...conversation.messages].reverse().find((m) => m.role === 'error' || m.state === 'interrupted');
-        if (lastError) await chat.retry(lastError.id);
-        return;
-      }
+    if (action === 'retry') {
+      const lastError = [...conversation.messages].reverse().find((m) => m.role === 'error' || m.state === 'interrupted');
+      if (lastError) await chat.retry(lastError.id);
+      return;
     }
+    const step = NEXT_STEPS[action];
+    if (step.command) await vscode.commands.executeCommand(step.command, ...(step.args ?? []));
   };
   const view = new ChatViewProvider(
     context.extensionUri,
@@ -92,6 +87,20 @@ export function activate(context: vscode.ExtensionContext): GmiExtensionApi {
     log,
   );
   const ask = new AskCommands(chat, view, models);
+
+  // GMI models in VS Code's own chat, where this VS Code has the provider API (1.104+).
+  const choices = new ModelChoices(context.globalState);
+  const lm = detectLmProviderApi(vscode);
+  if (lm) {
+    const usage = new UsageTracker();
+    const provider = new GmiChatProvider({ api: lm, keys, connection, models, choices, usage, log });
+    context.subscriptions.push(provider, new UsageStatus(usage));
+    try {
+      context.subscriptions.push(lm.register(CHAT_VENDOR, provider));
+    } catch (err) {
+      log.warn(`GMI models could not be added to VS Code's chat: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
 
   const command = (id: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
   context.subscriptions.push(
@@ -122,6 +131,7 @@ export function activate(context: vscode.ExtensionContext): GmiExtensionApi {
       void vscode.window.showInformationMessage('GMI API key removed.');
     }),
     command('gmi.selectModel', () => models.pick()),
+    command('gmi.manageModels', () => manageModels({ keys, connection, models, choices, providerAvailable: lm !== undefined })),
     command('gmi.ask', () => ask.ask()),
     command('gmi.explainSelection', () => ask.explain()),
     command('gmi.refactorSelection', () => refactor.refactorSelection()),

@@ -14,14 +14,17 @@ export interface NextStep {
   args?: readonly unknown[];
   /** The same step as words, for places without buttons (errors in VS Code's chat). */
   sentence: string;
+  /** The command's title in the Command Palette, when the sentence names one. */
+  title?: string;
 }
 
 export const NEXT_STEPS: Readonly<Record<ErrorActionId, NextStep>> = {
-  setApiKey: { label: 'Set API Key', icon: 'key', command: 'gmi.setApiKey', sentence: 'run “GMI: Set API Key”' },
+  setApiKey: { label: 'Set API Key', icon: 'key', command: 'gmi.setApiKey', title: 'GMI: Set API Key', sentence: 'run “GMI: Set API Key”' },
   selectModel: {
     label: 'Select Model',
     icon: 'hubot',
     command: 'gmi.selectModel',
+    title: 'GMI: Select Model',
     sentence: 'choose another model (“GMI: Select Model”, or the model picker in VS Code’s chat)',
   },
   retry: { label: 'Retry', icon: 'refresh', sentence: 'try again' },
@@ -32,7 +35,7 @@ export const NEXT_STEPS: Readonly<Record<ErrorActionId, NextStep>> = {
     args: ['@ext:gmi-cloud.gmi-vscode'],
     sentence: 'check the GMI settings (Preferences: Open Settings, search “gmi”)',
   },
-  openLog: { label: 'Show Log', icon: 'output', command: 'gmi.showLog', sentence: 'see “GMI: Show Log” for details' },
+  openLog: { label: 'Show Log', icon: 'output', command: 'gmi.showLog', title: 'GMI: Show Log', sentence: 'see “GMI: Show Log” for details' },
 };
 
 /** The next steps offered for a failed request: its own action first, then Retry, then the log. */
@@ -45,9 +48,15 @@ export function failureActions(failure: Pick<GmiErrorInfo, 'kind' | 'action'>): 
   return actions;
 }
 
-/** "Next: run “GMI: Set API Key”, or try again." — the actions as one sentence. */
-export function nextStepsSentence(actions: readonly ErrorActionId[]): string {
-  const parts = [...new Set(actions)].map((a) => NEXT_STEPS[a].sentence);
+/**
+ * "Next: run “GMI: Set API Key”, or try again." — the actions as one sentence. Steps whose command
+ * `alreadySaid` names (the client's messages often end in one) are not repeated.
+ */
+export function nextStepsSentence(actions: readonly ErrorActionId[], alreadySaid = ''): string {
+  const said = alreadySaid.toLowerCase();
+  const parts = [...new Set(actions)]
+    .filter((a) => !NEXT_STEPS[a].title || !said.includes(NEXT_STEPS[a].title!.toLowerCase()))
+    .map((a) => NEXT_STEPS[a].sentence);
   if (parts.length === 0) return '';
   const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')}, or ${parts[parts.length - 1]}`;
   return `Next: ${list}.`;

@@ -21,6 +21,9 @@ interface ModelCache {
 export class ModelService implements vscode.Disposable {
   private readonly statusItem: vscode.StatusBarItem;
   private inflight: Promise<ModelInfo[] | undefined> | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when a fetched live list differs from the cached one (VS Code's chat re-reads it). */
+  readonly onDidChangeModels = this.changed.event;
 
   constructor(
     private readonly state: vscode.Memento,
@@ -54,6 +57,12 @@ export class ModelService implements vscode.Disposable {
   async fetchLive(force = false): Promise<ModelInfo[] | undefined> {
     const cached = this.cache();
     if (!force && cached && Date.now() - cached.fetchedAt < CACHE_TTL_MS) return cached.models;
+    // A forced fetch (a user action that may just have approved the host) does not settle for a
+    // background fetch that started before and failed.
+    if (force && this.inflight) {
+      const running = await this.inflight;
+      if (running) return running;
+    }
     this.inflight ??= this.doFetch().finally(() => (this.inflight = undefined));
     return this.inflight;
   }
@@ -64,7 +73,9 @@ export class ModelService implements vscode.Disposable {
     try {
       const models = await conn.client.listModels();
       const entry: ModelCache = { baseUrl: readSettings().baseUrl, fetchedAt: Date.now(), models };
+      const changed = JSON.stringify(this.cache()?.models) !== JSON.stringify(models);
       await this.state.update(CACHE_KEY, entry);
+      if (changed) this.changed.fire();
       this.log.info(`Model list: ${models.length} models from ${conn.baseUrl.origin}.`);
       return models;
     } catch (err) {
@@ -128,6 +139,7 @@ export class ModelService implements vscode.Disposable {
 
   dispose(): void {
     this.statusItem.dispose();
+    this.changed.dispose();
   }
 }
 

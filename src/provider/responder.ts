@@ -42,7 +42,8 @@ export interface ResponderDeps {
   errors?: LmErrorFactories;
   /** May ask for the key / host approval: a chat request is a user action. */
   prepare(modelId: string): Promise<PreparedChat | PrepareBlocked>;
-  estimateCost(modelId: string, usage: Usage): Cost | undefined;
+  /** Priced as the wire format used reports usage. */
+  estimateCost(modelId: string, usage: Usage, api: WireApi): Cost | undefined;
   usage: UsageTracker;
   log: ResponderLog;
 }
@@ -62,7 +63,7 @@ export function providerError(
   errors: LmErrorFactories | undefined,
   redact: (t: string) => string = (t) => t,
 ): Error {
-  const text = redact(`${message} ${nextStepsSentence(actions)}`.trim());
+  const text = redact(`${message} ${nextStepsSentence(actions, message)}`.trim());
   const factory =
     kind === 'auth' ? errors?.NoPermissions : kind === 'modelNotFound' ? errors?.NotFound : kind === 'rateLimit' || kind === 'billing' ? errors?.Blocked : undefined;
   return factory ? factory.call(errors, text) : new Error(text);
@@ -169,7 +170,7 @@ export async function respond(
   }
   if (thinkingDropped) log.debug(`VS Code chat ← ${model.id}: ${thinkingDropped} characters of reasoning not shown (this VS Code has no thinking parts).`);
   if (usage.inputTokens !== undefined || usage.outputTokens !== undefined) {
-    const record = { model: model.id, usage, cost: deps.estimateCost(model.id, usage) };
+    const record = { model: model.id, usage, cost: deps.estimateCost(model.id, usage, prepared.api) };
     deps.usage.record(record);
     log.info(usageLogLine(record));
   }

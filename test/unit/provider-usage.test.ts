@@ -70,6 +70,8 @@ describe('next steps: one table for the sidebar and VS Code’s chat', () => {
     assert.equal(nextStepsSentence(['setApiKey', 'retry']), 'Next: run “GMI: Set API Key”, or try again.');
     assert.equal(nextStepsSentence(['retry']), 'Next: try again.');
     assert.equal(nextStepsSentence([]), '');
+    // a step the message already names is not said twice
+    assert.equal(nextStepsSentence(['setApiKey', 'retry'], 'GMI rejected the API key. Set a new key with "GMI: Set API Key".'), 'Next: try again.');
     assert.equal(
       nextStepsSentence(['openSettings', 'retry', 'openLog']),
       'Next: check the GMI settings (Preferences: Open Settings, search “gmi”), try again, or see “GMI: Show Log” for details.',
@@ -82,7 +84,8 @@ describe('next steps: one table for the sidebar and VS Code’s chat', () => {
     for (const [action, step] of Object.entries(NEXT_STEPS)) {
       if (!step.command || step.command.startsWith('workbench.')) continue;
       assert.ok(contributed.has(step.command), `${action}: ${step.command} is not contributed`);
-      assert.ok(step.sentence.includes(`GMI: ${contributed.get(step.command)}`), `${action}: the sentence names “GMI: ${contributed.get(step.command)}”`);
+      assert.equal(step.title, `GMI: ${contributed.get(step.command)}`, `${action}: title`);
+      assert.ok(step.sentence.includes(`“${step.title}”`), `${action}: the sentence names “${step.title}”`);
     }
   });
 });
