@@ -2,6 +2,7 @@
 // block index a Copy/Insert/Apply button sends names the same block here. No `vscode` import.
 
 import MarkdownIt from 'markdown-it';
+import { growingCodeBlockNumber } from './growingBlock';
 
 export interface CodeBlock {
   /** First word of the fence's info string; '' for indented blocks and bare fences. */
@@ -35,6 +36,11 @@ export function extractCodeBlocks(md: string): CodeBlock[] {
     blocks.push({ lang, code: content, fenced });
   }
   return blocks;
+}
+
+/** The number of the code block a still-streaming `md` is in the middle of writing, or -1. */
+export function growingCodeBlock(md: string): number {
+  return growingCodeBlockNumber(markdown().parse(md, {}), md);
 }
 
 /** The label a refactor reply puts on its result fence (```ts result); see REFACTOR_SYSTEM_PROMPT. */

@@ -21,9 +21,17 @@ export class CodeActions {
       this.log.warn(`Code action for an unknown reply ignored (${kind}).`);
       return;
     }
-    const code = loadCodeBlocks().extractCodeBlocks(message.text)[block]?.code;
+    const blocks = loadCodeBlocks();
+    const code = blocks.extractCodeBlocks(message.text)[block]?.code;
     if (code === undefined) {
       this.log.warn(`Code action for a missing code block ignored (${kind} #${block}).`);
+      return;
+    }
+    // The view disables these buttons while the block streams; a click that got through anyway
+    // would take half a block.
+    if (message.state === 'streaming' && blocks.growingCodeBlock(message.text) === block) {
+      this.log.warn(`Code action on a code block still being written ignored (${kind} #${block}).`);
+      vscode.window.setStatusBarMessage('$(watch) The code block is still being written', 3000);
       return;
     }
     if (kind === 'copy') {

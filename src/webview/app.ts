@@ -413,7 +413,7 @@ export class ChatApp {
       return;
     }
     const button = target.closest('button');
-    if (!button || !this.list.contains(button)) return;
+    if (!button || button.disabled || !this.list.contains(button)) return;
     const testid = button.getAttribute('data-testid');
     const messageEl = button.closest<HTMLElement>('[data-testid="message"]');
     const id = messageEl?.getAttribute('data-id') ?? '';

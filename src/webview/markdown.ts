@@ -44,6 +44,8 @@ export interface RenderEnv {
   codeActions: boolean;
   /** Highlighted code by language and text, so re-rendering an unfinished tail skips finished code. */
   highlightCache?: HighlightCache;
+  /** Number of the code block still being written: its buttons are disabled (nothing else differs). */
+  growingBlock?: number;
 }
 
 /** Keeps the highlighting used by the last render only (the tail is re-rendered, never the past). */
@@ -114,10 +116,11 @@ function renderCodeBlock(token: Token, env: RenderEnv, md: MarkdownIt): string {
   const hlLang = knownLanguage(lang);
   const langClass = hlLang && /^[\w#+.-]+$/.test(hlLang) ? ` language-${hlLang}` : '';
   const label = lang === '' ? (token.type === 'code_block' ? 'code' : 'text') : lang;
+  const disabled = index === env.growingBlock ? ' disabled' : '';
   const buttons = env.codeActions
     ? `<span class="code-actions">${BUTTONS.map(
         (b) =>
-          `<button type="button" class="code-action" data-testid="${b.testid}" data-block="${index}" title="${b.label}" aria-label="${b.label} (code block ${index + 1})"><span class="codicon codicon-${b.icon}" aria-hidden="true"></span></button>`,
+          `<button type="button" class="code-action" data-testid="${b.testid}" data-block="${index}" title="${b.label}" aria-label="${b.label} (code block ${index + 1})"${disabled}><span class="codicon codicon-${b.icon}" aria-hidden="true"></span></button>`,
       ).join('')}</span>`
     : '';
   return (

@@ -19,6 +19,7 @@
 // the closing fence) brings back the exact, fully highlighted render.
 import type MarkdownIt from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
+import { growingCodeBlockNumber } from '../code/growingBlock';
 import { htmlFragment } from './dom';
 import { HighlightCache, highlightCode, highlightLanguage, newRenderEnv, sharedMarkdown } from './markdown';
 
@@ -117,6 +118,8 @@ export class StreamingMarkdown {
   private readonly highlightCache = new HighlightCache();
   /** Set while the tail is one open top-level code fence (see the top of the file). */
   private fence?: OpenFence;
+  /** Set by finish(): no block is still being written, so none has its buttons disabled. */
+  private finished = false;
   /** How many renders ran (for tests and the benchmark). */
   renders = 0;
 
@@ -147,6 +150,7 @@ export class StreamingMarkdown {
   /** Adds a streamed delta; the DOM catches up on the next frame (or `flush()`). */
   append(delta: string): void {
     if (delta === '') return;
+    this.finished = false;
     this.tail += delta;
     this.markDirty();
   }
@@ -158,6 +162,7 @@ export class StreamingMarkdown {
       this.append(full.slice(current.length));
       return;
     }
+    this.finished = false;
     this.startOver(full);
     this.markDirty();
   }
@@ -180,7 +185,13 @@ export class StreamingMarkdown {
       this.fence = undefined;
       this.dirty = true;
     }
+    this.finished = true;
     this.flush();
+    // The block that was still being written is over: its buttons work now.
+    for (const node of this.tailNodes) {
+      if (node.nodeType !== 1) continue;
+      for (const button of (node as Element).querySelectorAll('button.code-action[disabled]')) button.removeAttribute('disabled');
+    }
   }
 
   private markDirty(): void {
@@ -226,7 +237,10 @@ export class StreamingMarkdown {
       }
       this.renderRefs = refs;
     }
+    // Only the tail's last code block can still be growing (any earlier one is followed by a block).
+    const growing = this.finished ? -1 : growingCodeBlockNumber(tokens, this.tail);
     const split = this.findSplit(tokens);
+    const frozenBefore = this.frozenCodeBlocks;
     let tailTokens = tokens;
     let frozenHtml = '';
     /** Token line numbers count from the start of the parsed text, not of the remaining tail. */
@@ -246,6 +260,7 @@ export class StreamingMarkdown {
     }
     const tailEnv = newRenderEnv(this.codeActions, this.frozenCodeBlocks);
     tailEnv.highlightCache = this.highlightCache;
+    if (growing !== -1) tailEnv.growingBlock = frozenBefore + growing;
     const tailHtml = this.md.renderer.render(tailTokens, this.md.options, tailEnv);
     this.highlightCache.nextRender();
     for (const node of this.tailNodes) node.remove();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { extractCodeBlocks, pickRefactorCode } from '../../src/code/codeBlocks';
+import { extractCodeBlocks, growingCodeBlock, pickRefactorCode } from '../../src/code/codeBlocks';
 import { createMarkdown, newRenderEnv } from '../../src/webview/markdown';
 
 describe('code/codeBlocks', () => {
@@ -91,6 +91,24 @@ describe('code/codeBlocks', () => {
 
     it('empty fence gives empty code', () => {
       assert.deepEqual(extractCodeBlocks('```\n```'), [{ lang: '', code: '', fenced: true }]);
+    });
+  });
+
+  describe('growingCodeBlock (the block a streaming reply is still writing)', () => {
+    it('an open fence at the end is growing; closed with a complete closing line it is not', () => {
+      assert.equal(growingCodeBlock('Intro\n\n```ts\nconst a = 1;\n'), 0);
+      assert.equal(growingCodeBlock('Intro\n\n```ts\nconst a = 1;\n```'), 0, 'the closing line may still become an opening one');
+      assert.equal(growingCodeBlock('Intro\n\n```ts\nconst a = 1;\n```\n'), -1);
+      assert.equal(growingCodeBlock('Intro\n\n```ts\nconst a = 1;\r\n```\r\n'), -1);
+      assert.equal(growingCodeBlock('````md\n```\ninner\n```\n'), 0, 'a shorter fence does not close a longer one');
+    });
+    it('only the last block can be growing, and only when nothing follows it', () => {
+      assert.equal(growingCodeBlock('```a\nx\n```\n\n```b\ny'), 1);
+      assert.equal(growingCodeBlock('```a\nx\n```\n\ntext after'), -1);
+      assert.equal(growingCodeBlock('    indented\n'), 0);
+      assert.equal(growingCodeBlock('    indented\n\nafter'), -1);
+      assert.equal(growingCodeBlock('- item\n\n  ```\n  code\n- next'), -1, 'the list item that held it ended');
+      assert.equal(growingCodeBlock('No code at all.'), -1);
     });
   });
 

@@ -181,7 +181,8 @@ describe('webview chat app', function () {
       if (i % 91 === 0) t.frame();
     }
     t.frame();
-    assert.equal(body.innerHTML, oneShot(t.doc, text));
+    // Equal but for the disabled buttons of the last block: its closing fence has not come yet.
+    assert.equal(body.innerHTML.replace(/ disabled=""/g, ''), oneShot(t.doc, text));
     assert.equal(el.querySelector('[data-testid="thinking"] .thinking-body')!.textContent, 'Let me think.');
     t.send({
       type: 'messageUpdated',
@@ -196,6 +197,30 @@ describe('webview chat app', function () {
     t.send({ type: 'messageUpdated', message: { id: 'a1', role: 'assistant', text: 'short', state: 'interrupted' } });
     assert.equal(body.innerHTML, oneShot(t.doc, 'short'));
     assert.ok(el.querySelector('[data-testid="retry"]'));
+  });
+
+  it('a code block still streaming: its buttons are disabled and post nothing; once the reply is done they work', () => {
+    const t = setup();
+    t.app.start();
+    t.send({ type: 'state', state: state([], { busy: true }) });
+    t.send({ type: 'messageAdded', message: { id: 'a1', role: 'assistant', text: '', state: 'streaming' } });
+    t.send({ type: 'append', id: 'a1', text: 'Done first:\n\n```ts\nexport const a = 1;\n```\n\nNow:\n\n```ts\nexport function b() {\n' });
+    t.frame();
+    const buttons = (block: number) => t.$$(`[data-id="a1"] button.code-action[data-block="${block}"]`) as HTMLButtonElement[];
+    assert.equal(buttons(1).length, 3);
+    assert.ok(buttons(1).every((b) => b.disabled), 'the block being written');
+    assert.ok(buttons(0).every((b) => !b.disabled), 'the finished block before it');
+    const before = t.posted.length;
+    for (const b of buttons(1)) b.dispatchEvent(new t.dom.window.MouseEvent('click', { bubbles: true, cancelable: true }));
+    assert.equal(t.posted.length, before, 'a click on a disabled button posts nothing');
+
+    const text = 'Done first:\n\n```ts\nexport const a = 1;\n```\n\nNow:\n\n```ts\nexport function b() {\n  return 2;\n}';
+    t.send({ type: 'append', id: 'a1', text: '  return 2;\n}' });
+    t.send({ type: 'messageUpdated', message: { id: 'a1', role: 'assistant', text, state: 'stopped' } });
+    assert.ok(buttons(1).every((b) => !b.disabled), 'enabled once the reply is over');
+    assert.equal(t.$('[data-id="a1"] .message-body')!.innerHTML, oneShot(t.doc, text), 'and the body is the one-shot render');
+    buttons(1)[0].click();
+    assert.deepEqual(t.posted.at(-1), { type: 'copyCode', id: 'a1', block: 1 });
   });
 
   it('Enter sends, Shift+Enter and IME composition do not, empty is not sent, busy means stop first', () => {

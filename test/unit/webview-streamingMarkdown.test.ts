@@ -3,7 +3,7 @@ import { JSDOM } from 'jsdom';
 import { renderMarkdown, sharedMarkdown } from '../../src/webview/markdown';
 import { StreamingMarkdown, lineStartOffset } from '../../src/webview/streamingMarkdown';
 import { CORPUS } from './helpers/webviewCorpus';
-import { extractCodeBlocks } from '../../src/code/codeBlocks';
+import { extractCodeBlocks, growingCodeBlock } from '../../src/code/codeBlocks';
 
 const dom = new JSDOM('<!doctype html><html><body></body></html>');
 const document = dom.window.document;
@@ -25,14 +25,25 @@ function shape(html: string): string {
   return div.innerHTML;
 }
 
+/** Numbers of the code blocks whose Copy / Insert / Apply are disabled. */
+function disabledBlocks(container: HTMLElement): number[] {
+  const buttons = Array.from(container.querySelectorAll('button.code-action[disabled]'));
+  return [...new Set(buttons.map((b) => Number(b.getAttribute('data-block'))))];
+}
+
 /**
- * The renderer's DOM equals a one-shot render of `text`: exactly, or, while an open fence shows
- * its newest part unhighlighted, in everything but that highlighting.
+ * The renderer's DOM equals a one-shot render of `text` — exactly, or, while an open fence shows
+ * its newest part unhighlighted, in everything but that highlighting — except that the buttons of
+ * the block still being written (as the host sees it in the whole text) are disabled, all three.
  */
 function assertShows(r: StreamingMarkdown, container: HTMLElement, text: string, message?: string): void {
+  const growing = growingCodeBlock(text);
+  assert.deepEqual(disabledBlocks(container), growing === -1 ? [] : [growing], `${message ?? ''}: disabled buttons`);
+  if (growing !== -1) assert.equal(container.querySelectorAll(`button.code-action[disabled][data-block="${growing}"]`).length, 3);
+  const html = container.innerHTML.replace(/ disabled=""/g, '');
   const expected = oneShot(text);
-  if (r.exact) assert.equal(container.innerHTML, expected, message);
-  else assert.equal(shape(container.innerHTML), shape(expected), message);
+  if (r.exact) assert.equal(html, expected, message);
+  else assert.equal(shape(html), shape(expected), message);
 }
 
 /** A renderer whose frames run only when the test says so. */
@@ -209,7 +220,7 @@ describe('webview streaming markdown', function () {
         if (rand() < 0.3) frame();
       }
       r.finish();
-      assertShows(r, container, text, name);
+      assert.equal(container.innerHTML, oneShot(text), name);
     }
   });
 
@@ -291,8 +302,83 @@ describe('webview streaming markdown', function () {
     assert.equal(container.innerHTML, oneShot('para one\n\npara two\n\npara three'));
     r.setText('# Other\n\n```py\nx\n```');
     r.flush();
-    assert.equal(container.innerHTML, oneShot('# Other\n\n```py\nx\n```'));
+    assertShows(r, container, '# Other\n\n```py\nx\n```');
     assert.equal(r.text, '# Other\n\n```py\nx\n```');
+  });
+
+  describe('Copy / Insert / Apply only on finished blocks', () => {
+    const buttons = (c: HTMLElement, block: number) => Array.from(c.querySelectorAll<HTMLButtonElement>(`button.code-action[data-block="${block}"]`));
+
+    it('a fence still streaming has its buttons disabled until its closing line is complete', () => {
+      const { container, r } = manualRenderer();
+      const steps = ['Intro.\n\n```ts\n', 'const a = 1;\n', 'const b = 2;\n', '```'];
+      let text = '';
+      for (const step of steps) {
+        r.append(step);
+        text += step;
+        r.flush();
+        assert.equal(buttons(container, 0).length, 3);
+        assert.ok(buttons(container, 0).every((b) => b.disabled), `disabled after ${JSON.stringify(text)}`);
+      }
+      // "```" may still become "```js" (a new fence): only the line break ends the block.
+      r.append('\n');
+      r.flush();
+      assert.ok(buttons(container, 0).every((b) => !b.disabled));
+      assert.equal(container.innerHTML, oneShot(`${text}\n`));
+    });
+
+    it('earlier blocks work while a later one streams', () => {
+      const { container, r } = manualRenderer();
+      r.append('```py\nfirst()\n```\n\nThen:\n\n```py\nsecond(');
+      r.flush();
+      assert.deepEqual(disabledBlocks(container), [1]);
+      assert.ok(buttons(container, 0).every((b) => !b.disabled));
+    });
+
+    it('an indented code block at the end is still growing; text after it ends it', () => {
+      const { container, r } = manualRenderer();
+      r.append('Example:\n\n    let x = 1;\n');
+      r.flush();
+      assert.deepEqual(disabledBlocks(container), [0]);
+      r.append('\nDone.');
+      r.flush();
+      assert.deepEqual(disabledBlocks(container), []);
+    });
+
+    it('a fence in a list item is over when the list item is', () => {
+      const { container, r } = manualRenderer();
+      r.append('1. Run:\n\n   ```sh\n   make\n');
+      r.flush();
+      assert.deepEqual(disabledBlocks(container), [0]);
+      r.append('2. Then');
+      r.flush();
+      assert.deepEqual(disabledBlocks(container), []);
+    });
+
+    it('finish() (a stopped or interrupted reply) enables them: the DOM is exactly the one-shot render', () => {
+      const { container, r } = manualRenderer();
+      const text = 'Partial:\n\n```ts\nfunction f() {\n  return';
+      r.append(text);
+      r.flush();
+      assert.deepEqual(disabledBlocks(container), [0]);
+      r.finish();
+      assert.deepEqual(disabledBlocks(container), []);
+      assert.equal(container.innerHTML, oneShot(text));
+    });
+
+    it('the long-fence fast path keeps them disabled while the code grows', () => {
+      const { container, r } = manualRenderer();
+      r.append('```ts\n');
+      r.flush();
+      for (let i = 0; i < 200; i++) {
+        r.append(`const v${i} = ${i};\n`);
+        r.flush();
+      }
+      assert.deepEqual(disabledBlocks(container), [0]);
+      r.append('```\n');
+      r.flush();
+      assert.deepEqual(disabledBlocks(container), []);
+    });
   });
 
   it('lineStartOffset counts \\r\\n, \\r and \\n as markdown-it does', () => {
