@@ -1,13 +1,16 @@
-// Shared pieces of the real-VS-Code harness: start code-server on 127.0.0.1 with fresh user-data and
-// extension folders, launch Debian's Chromium through playwright-core, and stop both for sure.
-// Used by run-integration.mjs, run-ui.mjs (through test/ui/harness.ts) and try.mjs.
+// Shared pieces of the real-VS-Code harness: start code-server (one of the supported VS Code versions,
+// see setup-code-server.mjs) on 127.0.0.1 with fresh user-data, extension and XDG folders, launch
+// Debian's Chromium through playwright-core, and stop both for sure.
+// Used by run-integration.mjs, run-ui.mjs (through test/ui/harness.ts), try.mjs and bench/e2e.ts.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codeServerEnv, ensureCodeServer } from './setup-code-server.mjs';
+import { DEFAULT_VSCODE_VERSION, VSCODE_VERSIONS, ensureCodeServer, freshXdgDir, resolveVSCodeVersion, vscodeVersionsFromArgs } from './setup-code-server.mjs';
+
+export { DEFAULT_VSCODE_VERSION, VSCODE_VERSIONS, resolveVSCodeVersion, vscodeVersionsFromArgs };
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const artifactsDir = join(root, '.test-artifacts');
@@ -69,28 +72,58 @@ export const QUIET_SETTINGS = {
   'typescript.disableAutomaticTypeAcquisition': true,
 };
 
-/** Installs a .vsix into an extensions folder with code-server's own CLI. */
-export async function installVsix(vsix, extensionsDir) {
-  const entry = await ensureCodeServer();
-  const r = spawnSync(process.execPath, [entry, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'], {
-    encoding: 'utf8',
-    env: codeServerEnv(),
-    timeout: 120_000,
-  });
-  if (r.status !== 0) throw new Error(`installing ${vsix} failed:\n${r.stdout}\n${r.stderr}`);
+/**
+ * QUIET_SETTINGS for one VS Code version. From 1.104 on, VS Code's own Chat view is where the
+ * extension's language model provider is used, so AI features stay on there
+ * (`chat.disableAIFeatures` would hide the Chat view and the model picker).
+ */
+export function quietSettings(vscodeVersion = DEFAULT_VSCODE_VERSION) {
+  const settings = { ...QUIET_SETTINGS };
+  if (compareVersions(resolveVSCodeVersion(vscodeVersion), '1.104.0') >= 0) delete settings['chat.disableAIFeatures'];
+  return settings;
+}
+
+/** Compares dotted versions numerically: <0, 0, >0. */
+export function compareVersions(a, b) {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}
+
+/** Installs a .vsix into an extensions folder with code-server's own CLI (of the given VS Code version). */
+export async function installVsix(vsix, extensionsDir, vscodeVersion = DEFAULT_VSCODE_VERSION) {
+  const cs = await ensureCodeServer(vscodeVersion);
+  const xdg = freshXdgDir();
+  try {
+    const r = spawnSync(cs.node, [cs.entryJs, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'], {
+      encoding: 'utf8',
+      env: cs.env(xdg),
+      timeout: 120_000,
+    });
+    if (r.status !== 0) throw new Error(`installing ${vsix} failed:\n${r.stdout}\n${r.stderr}`);
+  } finally {
+    rmSync(xdg, { recursive: true, force: true });
+  }
 }
 
 /**
- * Starts code-server and resolves once it answers /healthz.
- * @returns {{ port, origin, proc, userDataDir, extensionsDir, output: () => string, stop: () => Promise<void> }}
+ * Starts code-server for `vscode` (a supported VS Code version; default the oldest) and resolves once
+ * it answers /healthz. `extensionTests: true` lets the workbench's `payload` URL parameter run
+ * extension tests, which release builds from 1.139 allow only with the smoke-test driver on (that
+ * also hides notification toasts, so UI tests must not ask for it).
+ * @returns {{ port, origin, proc, vscodeVersion, userDataDir, extensionsDir, output: () => string, stop: () => Promise<void> }}
  */
-export async function startCodeServer({ userDataDir, extensionsDir, folder, port, env = {}, quiet = true, extraArgs = [] }) {
-  const entry = await ensureCodeServer();
+export async function startCodeServer({ userDataDir, extensionsDir, folder, port, env = {}, quiet = true, extraArgs = [], vscode, extensionTests = false }) {
+  const cs = await ensureCodeServer(vscode);
   port ??= await freePort();
   mkdirSync(userDataDir, { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   const args = [
-    entry,
+    cs.entryJs,
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${port}`,
     '--user-data-dir', userDataDir,
@@ -99,13 +132,16 @@ export async function startCodeServer({ userDataDir, extensionsDir, folder, port
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
+    ...(extensionTests && cs.payloadNeedsSmokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     ...extraArgs,
   ];
   if (folder) args.push(folder);
+  // code-server's own config and data go to a fresh folder, never the machine's ~/.config/code-server.
+  const xdg = freshXdgDir();
   // Own process group, so stop() ends code-server and every process it started (extension host, …).
-  const proc = spawn(process.execPath, args, {
+  const proc = spawn(cs.node, args, {
     cwd: root,
-    env: codeServerEnv(env),
+    env: cs.env(xdg, { GMI_VSCODE_VERSION: cs.vscodeVersion, ...env }),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -118,7 +154,10 @@ export async function startCodeServer({ userDataDir, extensionsDir, folder, port
   proc.stdout.on('data', keep);
   proc.stderr.on('data', keep);
   let exited = false;
-  proc.once('exit', () => (exited = true));
+  proc.once('exit', () => {
+    exited = true;
+    rmSync(xdg, { recursive: true, force: true });
+  });
 
   const stop = async () => {
     if (exited) return;
@@ -147,7 +186,7 @@ export async function startCodeServer({ userDataDir, extensionsDir, folder, port
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { port, origin, proc, userDataDir, extensionsDir, output: () => output, stop };
+  return { port, origin, proc, vscodeVersion: cs.vscodeVersion, userDataDir, extensionsDir, output: () => output, stop };
 }
 
 function killGroup(pid, signal) {

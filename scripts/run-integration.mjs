@@ -1,33 +1,39 @@
 #!/usr/bin/env node
-// Integration suite: mocha inside the real extension host of code-server (VS Code 1.100.3), started
-// through the workbench's `payload` URL in headless Chromium. The extension under development is
-// the repository itself; tests are bundled to out/test/integration/ and talk to a loopback fake GMI
-// server that they start themselves inside the extension host.
+// Integration suite: mocha inside the real extension host of code-server (one supported VS Code
+// version per run; default the oldest, 1.100.3), started through the workbench's `payload` URL in
+// headless Chromium. The extension under development is the repository itself; tests are bundled to
+// out/test/integration/ and talk to a loopback fake GMI server that they start themselves inside the
+// extension host. Tests see the running version as `vscode.version`.
 //
-//   node scripts/run-integration.mjs [--no-build] [--grep <pattern>] [--keep]
+//   node scripts/run-integration.mjs [--vscode 1.100.3|1.139.1|latest] [--no-build] [--grep <pattern>] [--keep]
 //
 // Exit code: mocha's (0 when all pass). Everything started here is stopped at the end; a hard
-// timeout ends a hung run. On failure the logs go to .test-artifacts/integration/.
+// timeout ends a hung run. On failure the logs go to .test-artifacts/integration/<VS Code version>/.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import {
-  QUIET_SETTINGS,
   artifactsDir,
   collectLogs,
   dumpBrowserStorage,
   launchChromium,
+  quietSettings,
   root,
   startCodeServer,
   tempDir,
+  vscodeVersionsFromArgs,
   workbenchUrl,
   writeUserSettings,
 } from './code-server-harness.mjs';
 
-/** Workbench start-up chatter that the extension host also forwards; mocha's output is kept. */
-const WORKBENCH_NOISE = /^(Ignoring fetching additional builtin|Updating additional builtin|Creating a socket|Resolv(ing|ed) connection token|\[Service Worker\]|ChatSessionStore:|Creation of workbench contribution)/;
+/**
+ * Workbench chatter that the smoke-test driver forwards with the extension host's console (1.139
+ * adds its chat/agent-host logs, all tagged `[Name]`); mocha's output is kept.
+ */
+const WORKBENCH_NOISE =
+  /^(Ignoring fetching additional builtin|Updating additional builtin|Creating a socket|Resolv(ing|ed) connection token|\[Service Worker\]|ChatSessionStore:|Creation of workbench contribution|\[(AgentHost(:remote)?|ChatModelSelection|AccountPolicyGate|RemoteAgentHostProtocol|reconnection-grace-time)\] )/;
 /** The API key the tests store (helpers.ts reads it from the environment). */
 const TEST_KEY = 'gmi-test-key-4f1c9a7e0b2d';
 const TIMEOUT_MS = Number(process.env.GMI_INTEGRATION_TIMEOUT_MS ?? 600_000);
@@ -64,7 +70,9 @@ export function makeWorkspace() {
 }
 
 function parseArgs(argv) {
-  const opts = { build: true, grep: undefined, keep: false };
+  const [vscode, ...more] = vscodeVersionsFromArgs(argv);
+  if (more.length) throw new Error('--vscode: one version per run');
+  const opts = { build: true, grep: undefined, keep: false, vscode };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--no-build') opts.build = false;
     else if (argv[i] === '--grep') opts.grep = argv[++i];
@@ -84,16 +92,17 @@ async function main() {
   const userDataDir = join(work, 'user-data');
   const extensionsDir = join(work, 'extensions');
   const folder = makeWorkspace();
-  writeUserSettings(userDataDir, QUIET_SETTINGS);
+  writeUserSettings(userDataDir, quietSettings(opts.vscode));
 
   const env = { GMI_TEST_GREP: opts.grep ?? '', GMI_TEST_USER_DATA_DIR: userDataDir, GMI_TEST_KEY: TEST_KEY };
-  const server = await startCodeServer({ userDataDir, extensionsDir, folder, env: { ...env, GMI_API_KEY: '' } });
+  console.log(`[run-integration] VS Code ${opts.vscode} (code-server), workspace ${folder}`);
+  const server = await startCodeServer({ userDataDir, extensionsDir, folder, vscode: opts.vscode, extensionTests: true, env: { ...env, GMI_API_KEY: '' } });
   let browser;
   let exitCode = 1;
   const consoleErrors = [];
   const hardTimeout = setTimeout(async () => {
-    console.error(`[run-integration] hard timeout after ${TIMEOUT_MS / 1000} s`);
-    saveArtifacts(userDataDir, server, consoleErrors);
+    console.error(`[run-integration] VS Code ${opts.vscode}: hard timeout after ${TIMEOUT_MS / 1000} s`);
+    saveArtifacts(opts.vscode, userDataDir, server, consoleErrors);
     await browser?.close().catch(() => {});
     await server.stop();
     process.exit(124);
@@ -142,7 +151,7 @@ async function main() {
     exitCode = 1;
   } finally {
     clearTimeout(hardTimeout);
-    if (exitCode !== 0) saveArtifacts(userDataDir, server, consoleErrors);
+    if (exitCode !== 0) saveArtifacts(opts.vscode, userDataDir, server, consoleErrors);
     await browser?.close().catch(() => {});
     await server.stop();
     if (!opts.keep) {
@@ -150,7 +159,7 @@ async function main() {
       rmSync(folder, { recursive: true, force: true });
     }
   }
-  console.log(`[run-integration] ${exitCode === 0 ? 'passed' : `FAILED (exit ${exitCode})`} in ${Math.round((Date.now() - started) / 1000)} s`);
+  console.log(`[run-integration] VS Code ${opts.vscode}: ${exitCode === 0 ? 'passed' : `FAILED (exit ${exitCode})`} in ${Math.round((Date.now() - started) / 1000)} s`);
   process.exit(exitCode);
 }
 
@@ -176,9 +185,9 @@ async function checkKeyNotInBrowserStorage(page) {
   return false;
 }
 
-function saveArtifacts(userDataDir, server, consoleErrors) {
+function saveArtifacts(vscodeVersion, userDataDir, server, consoleErrors) {
   try {
-    const dest = join(artifactsDir, 'integration');
+    const dest = join(artifactsDir, 'integration', vscodeVersion);
     rmSync(dest, { recursive: true, force: true });
     mkdirSync(dest, { recursive: true });
     collectLogs(userDataDir, dest);

@@ -8,6 +8,17 @@ import type { GmiExtensionApi } from '../../src/api';
 export const EXTENSION_ID = 'gmi-cloud.gmi-vscode';
 export const TEST_KEY = process.env.GMI_TEST_KEY || 'gmi-test-key-4f1c9a7e0b2d';
 
+/** Whether the running VS Code is `version` or newer, e.g. vscodeAtLeast('1.104') for the language model provider API. */
+export function vscodeAtLeast(version: string): boolean {
+  const have = vscode.version.split(/[.-]/).map(Number);
+  const want = version.split('.').map(Number);
+  for (let i = 0; i < want.length; i++) {
+    const d = (have[i] || 0) - want[i];
+    if (d) return d > 0;
+  }
+  return true;
+}
+
 export function extension(): vscode.Extension<GmiExtensionApi> {
   const ext = vscode.extensions.getExtension<GmiExtensionApi>(EXTENSION_ID);
   if (!ext) throw new Error(`${EXTENSION_ID} is not loaded in this extension host`);

@@ -1,6 +1,6 @@
 // A new user: no key yet. Runs first (files load in name order), before any key is stored.
 import * as assert from 'node:assert/strict';
-import { answerInputBox, docScreenshot, notification, openChat, runCommand, session, UI_KEY, WAIT } from './harness';
+import { answerInputBox, commandInputBox, docScreenshot, notification, openChat, runCommand, session, UI_KEY, WAIT } from './harness';
 
 describe('UI: first use', () => {
   it('without a key the chat shows the welcome; "GMI: Set API Key" from the palette stores it', async () => {
@@ -12,8 +12,7 @@ describe('UI: first use', () => {
     await docScreenshot(s.page, 'welcome');
 
     await runCommand(s.page, 'GMI: Set API Key');
-    const box = s.page.locator('.quick-input-widget .quick-input-box input');
-    await box.waitFor({ state: 'visible', timeout: WAIT });
+    const box = await commandInputBox(s.page);
     assert.equal(await box.getAttribute('type'), 'password', 'the key is typed into a password box');
     await answerInputBox(s.page, UI_KEY);
     await notification(s.page, 'GMI API key saved').waitFor({ state: 'visible', timeout: WAIT });

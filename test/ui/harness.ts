@@ -1,24 +1,37 @@
-// The UI suite's shared session: one fake GMI server (in this process), one code-server with the
-// packaged .vsix installed and user settings pointing at the fake server, one headless Chromium page
-// on the workbench. Loaded with `--require` so its `mochaHooks` close everything and save a
-// screenshot + logs for each failed test. Helpers drive the workbench the way a user does.
+// The UI suite's shared session: one fake GMI server (in this process), one code-server (the VS Code
+// version run-ui.mjs chose, in GMI_VSCODE_VERSION) with the packaged .vsix installed and user settings
+// pointing at the fake server, one headless Chromium page on the workbench. Loaded with `--require`
+// so its `mochaHooks` close everything and save a screenshot + logs for each failed test. Helpers
+// drive the workbench the way a user does.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import { startFakeGmi, type FakeGmi, type ReplyPlan } from '../fake-gmi/server';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-export const ARTIFACTS = path.join(ROOT, '.test-artifacts', 'ui');
+/** The VS Code version this run drives (run-ui.mjs --vscode; default the oldest supported). */
+export const VSCODE_VERSION = process.env.GMI_VSCODE_VERSION || '1.100.3';
+/** Whether the running VS Code is `version` or newer (e.g. vscodeAtLeast('1.104') for the Chat view's provider). */
+export function vscodeAtLeast(version: string): boolean {
+  const have = VSCODE_VERSION.split('.').map(Number);
+  const want = version.split('.').map(Number);
+  for (let i = 0; i < Math.max(have.length, want.length); i++) {
+    const d = (have[i] ?? 0) - (want[i] ?? 0);
+    if (d) return d > 0;
+  }
+  return true;
+}
+export const ARTIFACTS = path.join(ROOT, '.test-artifacts', 'ui', VSCODE_VERSION);
 export const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
 export const UI_KEY = 'gmi-ui-test-key-7d3e55a01c';
 /** Timeout for UI waits: generous, since they wait on states, not on time. */
 export const WAIT = 20_000;
 
 interface Harness {
-  QUIET_SETTINGS: Record<string, unknown>;
-  startCodeServer(o: Record<string, unknown>): Promise<{ port: number; origin: string; output(): string; stop(): Promise<void> }>;
+  quietSettings(vscodeVersion: string): Record<string, unknown>;
+  startCodeServer(o: Record<string, unknown>): Promise<{ port: number; origin: string; vscodeVersion: string; output(): string; stop(): Promise<void> }>;
   launchChromium(): Promise<Browser>;
-  installVsix(vsix: string, dir: string): Promise<void>;
+  installVsix(vsix: string, dir: string, vscodeVersion: string): Promise<void>;
   writeUserSettings(dir: string, settings: Record<string, unknown>): void;
   tempDir(prefix: string): string;
   collectLogs(userDataDir: string, dest: string): void;
@@ -29,6 +42,8 @@ export interface Session {
   fake: FakeGmi;
   page: Page;
   browser: Browser;
+  /** The VS Code version of this session's code-server (same as VSCODE_VERSION). */
+  vscodeVersion: string;
   folder: string;
   userDataDir: string;
   url: string;
@@ -60,13 +75,15 @@ async function start(): Promise<Session> {
   fs.cpSync(path.join(ROOT, 'test', 'ui', 'fixtures'), folder, { recursive: true });
 
   const fake = await startFakeGmi({ apiKey: UI_KEY });
-  await h.installVsix(vsix, extensionsDir);
+  await h.installVsix(vsix, extensionsDir, VSCODE_VERSION);
   h.writeUserSettings(userDataDir, {
-    ...h.QUIET_SETTINGS,
+    ...h.quietSettings(VSCODE_VERSION),
     'gmi.baseUrl': fake.baseUrl,
     'workbench.colorTheme': 'Default Dark Modern',
   });
-  const server = await h.startCodeServer({ userDataDir, extensionsDir, folder, env: { GMI_API_KEY: '' } });
+  // No smoke-test driver here (extensionTests: false): on 1.139 it would hide notification toasts.
+  const server = await h.startCodeServer({ userDataDir, extensionsDir, folder, vscode: VSCODE_VERSION, env: { GMI_API_KEY: '' } });
+  if (server.vscodeVersion !== VSCODE_VERSION) throw new Error(`code-server runs VS Code ${server.vscodeVersion}, not ${VSCODE_VERSION}`);
   const browser = await h.launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   // tsx compiles with esbuild's keepNames, so functions handed to page.evaluate() may call
@@ -80,6 +97,7 @@ async function start(): Promise<Session> {
     fake,
     page,
     browser,
+    vscodeVersion: server.vscodeVersion,
     folder,
     userDataDir,
     url,
@@ -177,14 +195,19 @@ async function pickFromQuickOpen(page: Page, text: string, rowText: string): Pro
 /**
  * Opens Quick Open by clicking the title bar's command center: a click works wherever the keyboard
  * focus is (a shortcut pressed while a webview has focus may never reach the workbench) and leaves
- * the editor's selection alone.
+ * the editor's selection alone. From 1.139, once chat starts, the command center's search box is
+ * replaced by the "agent status" pill, whose input area opens Quick Open too; the title bar may
+ * re-render while this runs, so a click that does not land falls back to the shortcut.
  */
 export async function openQuickInput(page: Page, timeout = WAIT): Promise<void> {
   await closeQuickInput(page);
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  const commandCenter = page.locator('.command-center .command-center-center');
-  if (await commandCenter.isVisible()) await commandCenter.click();
-  else await page.keyboard.press('Control+P');
+  const opener = page
+    .locator('.command-center .command-center-center, .command-center .agent-status-input-area')
+    .filter({ visible: true })
+    .first();
+  const clicked = (await opener.count()) > 0 && (await opener.click({ timeout: 3000 }).then(() => true, () => false));
+  if (!clicked) await page.keyboard.press('Control+P');
   await input.waitFor({ state: 'visible', timeout });
 }
 
@@ -232,12 +255,32 @@ export async function focusEditor(page: Page): Promise<void> {
   await page.keyboard.press('Control+1');
 }
 
+/**
+ * The input box a command opened (showInputBox), once it is there. The palette that ran the command
+ * stays open, still listing the command, until the input box takes its place (tens of ms on 1.139,
+ * the type="password" coming with it), so this waits for the widget without a list, not for any
+ * visible input.
+ */
+export async function commandInputBox(page: Page, timeout = WAIT): Promise<Locator> {
+  await until(
+    "the command's input box",
+    () =>
+      page.evaluate(() => {
+        const widget = document.querySelector('.quick-input-widget');
+        if (!widget || getComputedStyle(widget).display === 'none') return false;
+        const list = widget.querySelector('.quick-input-list');
+        return !list || getComputedStyle(list).display === 'none';
+      }),
+    timeout,
+  );
+  return page.locator('.quick-input-widget .quick-input-box input');
+}
+
 /** The input box a command opened (showInputBox): type the answer and press Enter. */
 export async function answerInputBox(page: Page, text: string | undefined, opts: { placeholderOrTitle?: RegExp } = {}): Promise<void> {
   const widget = page.locator('.quick-input-widget');
-  await widget.waitFor({ state: 'visible', timeout: WAIT });
+  const input = await commandInputBox(page);
   if (opts.placeholderOrTitle) await widget.filter({ hasText: opts.placeholderOrTitle }).waitFor({ state: 'visible', timeout: WAIT });
-  const input = widget.locator('.quick-input-box input');
   if (text === undefined) {
     await page.keyboard.press('Escape');
     return;
