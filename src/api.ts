@@ -1,3 +1,4 @@
+import type { HistoryPickerHandle } from './history/historyPicker';
 import type { MessageView } from './protocol/messages';
 
 /**
@@ -7,6 +8,14 @@ import type { MessageView } from './protocol/messages';
 export interface GmiExtensionApi {
   /** The current conversation's messages, as the chat view shows them. */
   messages(): readonly MessageView[];
+  /** This workspace's stored conversations, newest first. */
+  conversations(): { id: string; title: string; messageCount: number; current: boolean }[];
+  /** The id of the conversation the sidebar shows (it may not be stored yet: nothing asked). */
+  currentConversationId(): string;
+  /** The "GMI: Show Chat History" quick pick while it is open. */
+  historyPicker(): HistoryPickerHandle | undefined;
+  /** Opens a stored conversation in the sidebar, as picking it in the history does. */
+  openConversation(id: string): Promise<boolean>;
   /** Resolves when no chat reply is streaming. */
   chatIdle(): Promise<void>;
   /** The last lines written to the GMI log (already redacted). */

@@ -6,12 +6,14 @@ import type { GmiExtensionApi } from './api';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { HostApproval } from './auth/hostApproval';
 import { ChatService, type PreparedRequest, type RequestBlocked } from './chat/chatService';
-import { ConversationStore } from './chat/conversationStore';
 import { AskCommands } from './commands/askCommands';
 import { CodeActions } from './commands/codeActions';
 import { openLink } from './commands/openLink';
 import { affectsGmi, readSettings } from './config/settings';
 import { Connection } from './connection';
+import { showCurrentIn } from './history/currentConversation';
+import { HistoryCommands } from './history/historyCommands';
+import { openHistory, type OpenedHistory } from './history/setup';
 import { loadGmi } from './lazy';
 import { Log } from './log';
 import { ModelService } from './models/modelService';
@@ -25,23 +27,22 @@ import { UsageStatus } from './usage/usageStatus';
 import { UsageTracker } from './usage/usageTracker';
 import { ChatViewProvider } from './views/chatViewProvider';
 
-let store: ConversationStore | undefined;
+let opened: OpenedHistory | undefined;
 
-export function activate(context: vscode.ExtensionContext): GmiExtensionApi {
+export async function activate(context: vscode.ExtensionContext): Promise<GmiExtensionApi> {
   const started = performance.now();
   const log = new Log();
   const keys = new ApiKeyStore(context.secrets, log);
   const connection = new Connection(keys, new HostApproval(context.globalState), log, `gmi-vscode/${context.extension.packageJSON.version}`);
   const models = new ModelService(context.globalState, connection, log);
 
-  store = new ConversationStore(context.workspaceState);
-  const loaded = store.load();
-  for (const p of loaded.problems) log.warn(`Chat history: ${p}`);
-  const conversation = loaded.conversation;
-  store.attach(conversation);
+  opened = await openHistory(context, log);
+  const { history, current } = opened;
 
   const chat = new ChatService({
-    conversation,
+    get conversation() {
+      return current.conversation;
+    },
     log,
     prepare: async (): Promise<PreparedRequest | RequestBlocked> => {
       const conn = await connection.connect(true);
@@ -62,10 +63,10 @@ export function activate(context: vscode.ExtensionContext): GmiExtensionApi {
   });
 
   const refactor = new RefactorService(connection, models, log);
-  const codeActions = new CodeActions(() => conversation, refactor, log);
+  const codeActions = new CodeActions(() => current.conversation, refactor, log);
   const runAction = async (action: ErrorActionId): Promise<void> => {
     if (action === 'retry') {
-      const lastError = [...conversation.messages].reverse().find((m) => m.role === 'error' || m.state === 'interrupted');
+      const lastError = [...current.conversation.messages].reverse().find((m) => m.role === 'error' || m.state === 'interrupted');
       if (lastError) await chat.retry(lastError.id);
       return;
     }
@@ -74,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): GmiExtensionApi {
   };
   const view = new ChatViewProvider(
     context.extensionUri,
-    () => conversation,
+    () => current.conversation,
     () => chat,
     context.workspaceState,
     {
@@ -87,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): GmiExtensionApi {
     log,
   );
   const ask = new AskCommands(chat, view, models);
+  const historyCommands = new HistoryCommands({ history, current, chat, reveal: () => view.reveal(), log });
 
   // GMI models in VS Code's own chat, where this VS Code has the provider API (1.104+).
   const choices = new ModelChoices(context.globalState);
@@ -111,7 +113,8 @@ export function activate(context: vscode.ExtensionContext): GmiExtensionApi {
     refactor,
     view,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view, { webviewOptions: { retainContextWhenHidden: false } }),
-    view.watch(conversation),
+    current,
+    showCurrentIn(view, current),
     chat.onDidChangeBusy((busy) => view.setBusy(busy)),
     keys.onDidChange(() => {
       connection.reset();
@@ -137,18 +140,19 @@ export function activate(context: vscode.ExtensionContext): GmiExtensionApi {
     command('gmi.refactorSelection', () => refactor.refactorSelection()),
     command('gmi.applyRefactor', () => refactor.apply()),
     command('gmi.discardRefactor', () => refactor.discard()),
-    command('gmi.newChat', async () => {
-      chat.stop();
-      await chat.idle();
-      conversation.clear();
-      await view.reveal();
-    }),
+    command('gmi.newChat', () => historyCommands.newChat()),
+    command('gmi.showHistory', () => historyCommands.showHistory()),
+    command('gmi.exportChat', () => historyCommands.exportChat()),
     command('gmi.showLog', () => log.show()),
   );
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
   return {
-    messages: () => conversation.messages,
+    messages: () => current.conversation.messages,
+    conversations: () => history.list().map((e) => ({ id: e.id, title: e.title, messageCount: e.messageCount, current: e.id === current.id })),
+    currentConversationId: () => current.id,
+    historyPicker: () => historyCommands.pickerHandle,
+    openConversation: (id) => historyCommands.open(id),
     chatIdle: () => chat.idle(),
     logLines: () => log.lines(),
     refactorPending: () => refactor.pending,
@@ -162,5 +166,5 @@ function dumpMemento(memento: vscode.Memento): Record<string, unknown> {
 
 /** Saves a reply that is still streaming (it loads as "interrupted" next time). */
 export async function deactivate(): Promise<void> {
-  await store?.flush();
+  await opened?.current.flush();
 }

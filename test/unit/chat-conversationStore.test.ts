@@ -1,52 +1,60 @@
 import assert from 'node:assert/strict';
 import FakeTimers from '@sinonjs/fake-timers';
 import { Conversation, INTERRUPTED_TEXT, type ConversationJSON } from '../../src/chat/conversation';
-import {
-  capForStorage,
-  ConversationStore,
-  withStreamingText,
-  DEFAULT_STORE_KEY,
-  STORED_CUT_NOTICE,
-  type KeyValueStore,
-} from '../../src/chat/conversationStore';
+import { ConversationStore, withStreamingText, type ConversationSink, type StreamingJSON } from '../../src/chat/conversationStore';
 
-/** A Memento-like store: keeps values as JSON (like VS Code) and records every write. */
-class FakeMemento implements KeyValueStore {
-  readonly data = new Map<string, string>();
-  readonly writes: { key: string; value: ConversationJSON }[] = [];
+/** Records every write; `load()` reads it back the way the history does (streaming copy merged). */
+class FakeSink implements ConversationSink {
+  readonly writes: ({ kind: 'conversation'; value: ConversationJSON } | { kind: 'streaming'; value: StreamingJSON })[] = [];
+  conversation: string | undefined;
+  streaming: string | undefined;
   fail = false;
-  get<T>(key: string): T | undefined {
-    const v = this.data.get(key);
-    return v === undefined ? undefined : (JSON.parse(v) as T);
-  }
-  update(key: string, value: unknown): Promise<void> {
+  saveConversation(json: ConversationJSON): Promise<void> {
     if (this.fail) return Promise.reject(new Error('disk full'));
-    // Like VS Code's Memento: undefined removes the key.
-    if (value === undefined) this.data.delete(key);
-    else this.data.set(key, JSON.stringify(value));
-    this.writes.push({ key, value: value === undefined ? (undefined as never) : JSON.parse(JSON.stringify(value)) });
+    this.writes.push({ kind: 'conversation', value: structuredClone(json) });
+    this.conversation = JSON.stringify(json);
+    this.streaming = undefined; // the history drops the stale streaming copy
     return Promise.resolve();
   }
-  stored(key = DEFAULT_STORE_KEY): ConversationJSON | undefined {
-    return this.get<ConversationJSON>(key);
+  saveStreaming(value: StreamingJSON): Promise<void> {
+    if (this.fail) return Promise.reject(new Error('disk full'));
+    this.writes.push({ kind: 'streaming', value: structuredClone(value) });
+    this.streaming = JSON.stringify(value);
+    return Promise.resolve();
+  }
+  stored(): ConversationJSON | undefined {
+    return this.conversation === undefined ? undefined : (JSON.parse(this.conversation) as ConversationJSON);
+  }
+  load(): Conversation {
+    const data = this.conversation === undefined ? undefined : JSON.parse(this.conversation);
+    const streaming = this.streaming === undefined ? undefined : JSON.parse(this.streaming);
+    return Conversation.fromJSON(withStreamingText(data, streaming)).conversation;
+  }
+  kinds(): string[] {
+    return this.writes.map((w) => w.kind);
   }
 }
 
 describe('chat/conversationStore', () => {
   let clock: FakeTimers.Clock;
-  let memento: FakeMemento;
+  let sink: FakeSink;
   let store: ConversationStore;
 
-  const makeStore = (opts: ConstructorParameters<typeof ConversationStore>[1] = {}) =>
-    new ConversationStore(memento, {
+  const makeStore = (opts: ConstructorParameters<typeof ConversationStore>[0] = {}) =>
+    new ConversationStore({
       setTimeout: (fn, ms) => clock.setTimeout(fn, ms),
       clearTimeout: (h) => clock.clearTimeout(h as never),
       ...opts,
     });
+  const attached = (): Conversation => {
+    const conversation = new Conversation();
+    store.attach(conversation, sink);
+    return conversation;
+  };
 
   beforeEach(() => {
     clock = FakeTimers.createClock();
-    memento = new FakeMemento();
+    sink = new FakeSink();
     store = makeStore();
   });
 
@@ -55,30 +63,19 @@ describe('chat/conversationStore', () => {
     assert.equal(clock.countTimers(), 0, 'no timer left running');
   });
 
-  it('loads an empty conversation when nothing is stored', () => {
-    const { conversation, problems } = store.load();
-    assert.equal(conversation.messages.length, 0);
-    assert.deepEqual(problems, []);
-  });
-
   it('saves the question immediately, before anything else happens', () => {
-    const { conversation } = store.load();
-    store.attach(conversation);
+    const conversation = attached();
     const q = conversation.addUser('What is 2+2?');
-    assert.equal(memento.writes.length, 1);
-    assert.deepEqual(memento.stored()?.messages.map((m) => m.text), ['What is 2+2?']);
-    assert.equal(memento.stored()?.messages[0].id, q.id);
-    assert.equal(memento.stored()?.version, 1);
+    assert.deepEqual(sink.kinds(), ['conversation']);
+    assert.deepEqual(sink.stored()?.messages.map((m) => [m.id, m.text]), [[q.id, 'What is 2+2?']]);
+    assert.equal(sink.stored()?.version, 1);
   });
 
-  const STREAMING_KEY = `${DEFAULT_STORE_KEY}.streaming`;
-  type StreamingValue = { version: number; replies: { id: string; text: string; thinking?: string }[] };
-  const streamingWrites = () => memento.writes.filter((w) => w.key === STREAMING_KEY).map((w) => w.value as unknown as StreamingValue | undefined);
-  const chatWrites = () => memento.writes.filter((w) => w.key === DEFAULT_STORE_KEY);
+  const streamingWrites = () => sink.writes.filter((w) => w.kind === 'streaming').map((w) => w.value);
+  const chatWrites = () => sink.writes.filter((w) => w.kind === 'conversation');
 
   it('throttles streaming appends: at most one write per throttleMs, trailing, of the reply only', () => {
-    const { conversation } = store.load();
-    store.attach(conversation);
+    const conversation = attached();
     conversation.addUser('q');
     const a = conversation.startAssistant('m');
     assert.equal(chatWrites().length, 2, 'question + reply start, both immediate');
@@ -101,52 +98,28 @@ describe('chat/conversationStore', () => {
     assert.equal(streamingWrites().length, 2);
     clock.tick(1);
     assert.equal(streamingWrites().length, 3);
-    assert.ok(streamingWrites()[2]!.replies[0].text.endsWith('49 end'));
+    assert.ok(streamingWrites()[2].replies[0].text.endsWith('49 end'));
   });
 
   it('a long chat is written once per change, not twice a second while a reply streams', () => {
-    const { conversation } = store.load();
-    store.attach(conversation);
+    const conversation = attached();
     for (let i = 0; i < 300; i++) conversation.addUser('x'.repeat(5000)); // 1.5 MB
     const a = conversation.startAssistant('m');
-    const before = memento.writes.length;
+    const before = sink.writes.length;
     for (let i = 0; i < 100; i++) {
       conversation.append(a.id, { text: 'token ', thinking: i === 0 ? 'hmm' : undefined });
       clock.tick(50); // 5 s of streaming
     }
-    const during = memento.writes.slice(before);
+    const during = sink.writes.slice(before);
     assert.equal(during.length, 10, 'one write per 500 ms');
-    assert.ok(during.every((w) => w.key === STREAMING_KEY));
+    assert.ok(during.every((w) => w.kind === 'streaming'));
     assert.ok(JSON.stringify(during.at(-1)!.value).length < 1000, 'each write is the reply, not the 1.5 MB chat');
     assert.deepEqual(during.at(-1)!.value, { version: 1, replies: [{ id: a.id, text: 'token '.repeat(100), thinking: 'hmm' }] });
 
     conversation.finish(a.id, 'done');
-    const after = memento.writes.slice(before + during.length);
-    assert.deepEqual(after.map((w) => w.key), [DEFAULT_STORE_KEY, STREAMING_KEY], 'the whole chat, then the streaming copy dropped');
-    assert.equal(memento.data.has(STREAMING_KEY), false);
-    assert.equal(memento.stored()!.messages.at(-1)!.text, 'token '.repeat(100));
-    assert.equal(memento.stored()!.messages.at(-1)!.state, 'done');
-  });
-
-  it('a streaming copy left by a session that ended mid-stream is dropped by the next full write', () => {
-    const { conversation } = store.load();
-    store.attach(conversation);
-    conversation.addUser('q');
-    const a = conversation.startAssistant('m');
-    conversation.append(a.id, { text: 'partial' });
-    clock.tick(500);
-    assert.equal(memento.data.has(STREAMING_KEY), true);
-    store.dispose(); // the window goes away mid-stream
-
-    const next = makeStore();
-    const { conversation: reloaded } = next.load();
-    assert.equal(reloaded.messages[1].text, 'partial');
-    next.attach(reloaded);
-    reloaded.addUser('next question');
-    assert.equal(memento.data.has(STREAMING_KEY), false);
-    assert.equal(memento.stored()!.messages[1].text, 'partial');
-    assert.equal(memento.stored()!.messages[1].state, 'interrupted');
-    next.dispose();
+    assert.deepEqual(sink.kinds().slice(before + during.length), ['conversation'], 'then the whole chat, once');
+    assert.equal(sink.stored()!.messages.at(-1)!.text, 'token '.repeat(100));
+    assert.equal(sink.stored()!.messages.at(-1)!.state, 'done');
   });
 
   describe('merging the streaming copy on load (withStreamingText)', () => {
@@ -165,235 +138,150 @@ describe('chat/conversationStore', () => {
       ['text that does not extend it', chat('Once'), { version: 1, replies: [{ id: 'a1', text: 'Other' }] }, 'Once'],
       ['malformed copy', chat('Once'), { replies: 'nope' }, 'Once'],
       ['malformed reply entry', chat('Once'), { version: 1, replies: [{ id: 'a1', text: 42 }, null] }, 'Once'],
-      ['a stored copy that was cut', chat('Onc', 'streaming', { notice: STORED_CUT_NOTICE }), { version: 1, replies: [{ id: 'a1', text: 'Once upon' }] }, 'Onc'],
     ];
     for (const [name, data, streaming, text] of cases) {
       it(name, () => {
         const before = JSON.stringify(data);
-        memento.data.set(DEFAULT_STORE_KEY, JSON.stringify(data));
-        if (streaming !== undefined) memento.data.set(STREAMING_KEY, JSON.stringify(streaming));
-        const { conversation, problems } = makeStore().load();
+        const { conversation, problems } = Conversation.fromJSON(withStreamingText(data, streaming));
         assert.deepEqual(problems, []);
         assert.equal(conversation.messages[1].text, text);
         assert.equal(JSON.stringify(data), before, 'the stored value is not mutated');
       });
     }
 
-    it('the merged text is capped like any stored text', () => {
-      const merged = withStreamingText(chat(''), { version: 1, replies: [{ id: 'a1', text: 'abcdefgh', thinking: 'xyz' }] }, 5) as ReturnType<typeof chat>;
-      assert.equal(merged.messages[1].text, 'abcde');
-      assert.equal((merged.messages[1] as { thinking?: string }).thinking, undefined);
+    it('thinking comes back with the text', () => {
+      const merged = withStreamingText(chat(''), { version: 1, replies: [{ id: 'a1', text: 'abc', thinking: 'xyz' }] }) as ReturnType<typeof chat>;
+      assert.deepEqual([merged.messages[1].text, (merged.messages[1] as { thinking?: string }).thinking], ['abc', 'xyz']);
     });
   });
 
   it('finish and errors are saved immediately and cancel the pending throttled write', () => {
-    const { conversation } = store.load();
-    store.attach(conversation);
+    const conversation = attached();
     conversation.addUser('q');
     const a = conversation.startAssistant('m');
     conversation.append(a.id, { text: 'partial' });
     assert.equal(clock.countTimers(), 1);
     conversation.finish(a.id, 'error');
     assert.equal(clock.countTimers(), 0);
-    assert.equal(memento.stored()!.messages[1].state, 'error');
-    assert.equal(memento.stored()!.messages[1].text, 'partial');
+    assert.equal(sink.stored()!.messages[1].state, 'error');
+    assert.equal(sink.stored()!.messages[1].text, 'partial');
     conversation.addError(a.id, 'Server error', ['retry']);
-    assert.equal(memento.stored()!.messages[2].role, 'error');
-    const n = memento.writes.length;
+    assert.equal(sink.stored()!.messages[2].role, 'error');
+    const n = sink.writes.length;
     clock.tick(1000);
-    assert.equal(memento.writes.length, n, 'no extra write after the immediate one');
+    assert.equal(sink.writes.length, n, 'no extra write after the immediate one');
   });
 
-  it('clear, retry truncation and new chat are saved', () => {
-    const { conversation } = store.load();
-    store.attach(conversation);
+  it('retry truncation is saved', () => {
+    const conversation = attached();
     const q = conversation.addUser('q');
     const a = conversation.startAssistant('m');
     conversation.finish(a.id, 'error');
     conversation.removeAfter(q.id);
-    assert.deepEqual(memento.stored()!.messages.map((m) => m.id), [q.id]);
-    conversation.clear();
-    assert.deepEqual(memento.stored()!.messages, []);
+    assert.deepEqual(sink.stored()!.messages.map((m) => m.id), [q.id]);
   });
 
-  it('round-trips a full conversation through the store', () => {
-    const { conversation } = store.load();
-    store.attach(conversation);
+  it('round-trips a full conversation', () => {
+    const conversation = attached();
     conversation.addUser('q', { notice: 'Selection was cut' });
     const a = conversation.startAssistant('anthropic/claude-sonnet-4.5');
     conversation.append(a.id, { thinking: 'let me think', text: 'answer' });
     conversation.finish(a.id, 'done', { usage: { inputTokens: 10, outputTokens: 5 } });
-
-    const reloaded = makeStore().load();
-    assert.deepEqual(reloaded.problems, []);
-    assert.deepEqual(reloaded.conversation.toJSON(), conversation.toJSON());
+    assert.deepEqual(sink.load().toJSON(), conversation.toJSON());
   });
 
-  it('a reload mid-stream keeps the question and the partial reply, marked interrupted with Retry', async () => {
-    const { conversation } = store.load();
-    store.attach(conversation);
+  it('a reload mid-stream keeps the question and the partial reply, marked interrupted with Retry', () => {
+    const conversation = attached();
     const q = conversation.addUser('Tell me a story');
     const a = conversation.startAssistant('m');
     conversation.append(a.id, { text: 'Once upon' });
     clock.tick(500); // the throttled write lands
     conversation.append(a.id, { text: ' a time' }); // not yet written: the window reloads now
-    // The window reloads: no flush, no dispose. A new store reads what was written.
-    const { conversation: after, problems } = makeStore().load();
-    assert.deepEqual(problems, []);
-    const [u, r, e] = after.messages;
-    assert.equal(u.id, q.id);
-    assert.equal(u.text, 'Tell me a story');
-    assert.equal(r.id, a.id);
-    assert.equal(r.state, 'interrupted');
-    assert.equal(r.text, 'Once upon');
-    assert.equal(e.role, 'error');
-    assert.equal(e.text, INTERRUPTED_TEXT);
-    assert.deepEqual(e.actions, ['retry']);
-    store.dispose(); // the old one is gone with the window
+    const [u, r, e] = sink.load().messages;
+    assert.deepEqual([u.id, u.text], [q.id, 'Tell me a story']);
+    assert.deepEqual([r.id, r.state, r.text], [a.id, 'interrupted', 'Once upon']);
+    assert.deepEqual([e.role, e.text, e.actions], ['error', INTERRUPTED_TEXT, ['retry']]);
   });
 
   it('flush writes the pending streamed text at once (deactivate)', async () => {
-    const { conversation } = store.load();
-    store.attach(conversation);
+    const conversation = attached();
     conversation.addUser('q');
     const a = conversation.startAssistant('m');
     conversation.append(a.id, { text: 'tail' });
-    assert.equal(makeStore().load().conversation.messages[1].text, '');
+    assert.equal(sink.load().messages[1].text, '');
     await store.flush();
-    assert.equal(makeStore().load().conversation.messages[1].text, 'tail');
-    assert.equal(memento.stored()!.messages[1].text, '', 'through the streaming copy, not a rewrite of the chat');
+    assert.equal(sink.load().messages[1].text, 'tail');
+    assert.equal(sink.stored()!.messages[1].text, '', 'through the streaming copy, not a rewrite of the chat');
     assert.equal(clock.countTimers(), 0);
   });
 
   it('dispose stops saving and clears the timer', () => {
-    const { conversation } = store.load();
-    store.attach(conversation);
+    const conversation = attached();
     const a = conversation.startAssistant('m');
     conversation.append(a.id, { text: 'x' });
     assert.equal(clock.countTimers(), 1);
     store.dispose();
     assert.equal(clock.countTimers(), 0);
-    const n = memento.writes.length;
+    const n = sink.writes.length;
     conversation.addUser('after dispose');
-    assert.equal(memento.writes.length, n);
+    assert.equal(sink.writes.length, n);
   });
 
-  it('attaching another conversation stops watching the first', () => {
-    const first = new Conversation();
-    const second = new Conversation();
-    store.attach(first);
-    store.attach(second);
+  it('attaching another conversation writes what the first had pending, then stops watching it', () => {
+    const first = attached();
     first.addUser('old');
-    assert.equal(memento.writes.length, 0);
+    const a = first.startAssistant('m');
+    first.append(a.id, { text: 'pending text' });
+    const other = new FakeSink();
+    const second = new Conversation();
+    store.attach(second, other);
+    assert.equal(sink.load().messages[1].text, 'pending text', 'the throttled write of the first went to its own sink');
+    assert.equal(clock.countTimers(), 0);
+    const n = sink.writes.length;
+    first.addUser('not saved any more');
+    assert.equal(sink.writes.length, n);
     second.addUser('new');
-    assert.deepEqual(memento.stored()!.messages.map((m) => m.text), ['new']);
+    assert.deepEqual(other.stored()!.messages.map((m) => m.text), ['new']);
   });
 
   it('a failing write is reported, never thrown, and the chat keeps working', async () => {
     const errors: unknown[] = [];
     store = makeStore({ onError: (e) => errors.push(e) });
-    const { conversation } = store.load();
-    store.attach(conversation);
-    memento.fail = true;
+    const conversation = attached();
+    sink.fail = true;
     conversation.addUser('q');
     await store.flush();
     assert.equal(errors.length, 1);
     assert.match(String(errors[0]), /disk full/);
-    memento.fail = false;
+    sink.fail = false;
     conversation.addUser('q2');
     await store.flush();
-    assert.deepEqual(memento.stored()!.messages.map((m) => m.text), ['q', 'q2']);
+    assert.deepEqual(sink.stored()!.messages.map((m) => m.text), ['q', 'q2']);
   });
 
-  it('uses the given key', () => {
-    store = makeStore({ key: 'other' });
-    const { conversation } = store.load();
-    store.attach(conversation);
+  it('a sink that throws synchronously is reported the same way', async () => {
+    const errors: unknown[] = [];
+    store = makeStore({ onError: (e) => errors.push(e) });
+    const conversation = new Conversation();
+    store.attach(conversation, {
+      saveConversation: () => {
+        throw new Error('folder gone');
+      },
+      saveStreaming: () => Promise.resolve(),
+    });
     conversation.addUser('q');
-    assert.equal(memento.writes[0].key, 'other');
+    await store.flush();
+    assert.match(String(errors[0]), /folder gone/);
   });
 
-  describe('corrupt or old stored data loads what it can', () => {
-    // [name, stored value, texts that load, whether a problem is reported]
-    const cases: [string, unknown, string[], boolean][] = [
-      ['null', null, [], false],
-      ['a number', 42, [], true],
-      ['a string', 'garbage', [], true],
-      ['no messages', { version: 1 }, [], true],
-      ['messages not an array', { version: 1, messages: { 0: {} } }, [], true],
-      ['unknown version', { version: 99, messages: [{ id: 'u1', role: 'user', text: 'hi', createdAt: 1 }] }, ['hi'], true],
-      ['unversioned array', [{ id: 'u1', role: 'user', text: 'hi' }], ['hi'], true],
-      [
-        'partial array',
-        {
-          version: 1,
-          messages: [{ id: 'u1', role: 'user', text: 'hi' }, { id: 5 }, null, { id: 'a1', role: 'assistant', text: 'yo', state: 'done' }],
-        },
-        ['hi', 'yo'],
-        true,
-      ],
-      ['wrong field types', { version: 1, messages: [{ id: 'u1', role: 'user', text: ['hi'] }, { id: 'a1', role: 'assistant', text: 'yo', model: 7 }] }, [], true],
-    ];
-    for (const [name, data, texts, hasProblems] of cases) {
-      it(name, () => {
-        memento.data.set(DEFAULT_STORE_KEY, JSON.stringify(data));
-        const { conversation, problems } = store.load();
-        assert.deepEqual(
-          conversation.messages.map((m) => m.text),
-          texts,
-        );
-        assert.equal(problems.length > 0, hasProblems, problems.join('; '));
-      });
-    }
-
-    it('a store whose get throws loads an empty chat with a problem', () => {
-      const broken: KeyValueStore = {
-        get: () => {
-          throw new Error('corrupt database');
-        },
-        update: () => Promise.resolve(),
-      };
-      const { conversation, problems } = new ConversationStore(broken).load();
-      assert.equal(conversation.messages.length, 0);
-      assert.match(problems[0], /corrupt database/);
-    });
-  });
-
-  describe('storage cap', () => {
-    it('keeps the newest maxMessages messages', () => {
-      store = makeStore({ maxMessages: 3 });
-      const { conversation } = store.load();
-      store.attach(conversation);
-      for (let i = 0; i < 5; i++) conversation.addUser(`q${i}`);
-      assert.deepEqual(memento.stored()!.messages.map((m) => m.text), ['q2', 'q3', 'q4']);
-      assert.equal(conversation.messages.length, 5, 'only the stored copy is capped');
-    });
-
-    it('keeps the newest messages within maxChars', () => {
-      const json = new Conversation();
-      for (let i = 0; i < 5; i++) json.addUser(String(i).repeat(100));
-      const capped = capForStorage(json.toJSON(), 100, 250);
-      assert.deepEqual(capped.messages.map((m) => m.text[0]), ['3', '4']);
-    });
-
-    it('cuts the newest message when it alone is too large, and marks it', () => {
-      const c = new Conversation();
-      c.addUser('small');
-      c.addUser('x'.repeat(1000));
-      const capped = capForStorage(c.toJSON(), 100, 300);
-      assert.equal(capped.messages.length, 1);
-      assert.equal(capped.messages[0].text.length, 300);
-      assert.equal(capped.messages[0].notice, STORED_CUT_NOTICE);
-    });
-
-    it('a 5 MB message is stored cut to the default cap', () => {
-      const { conversation } = store.load();
-      store.attach(conversation);
-      conversation.addUser('y'.repeat(6_000_000));
-      const stored = memento.stored()!.messages;
-      assert.equal(stored.length, 1);
-      assert.equal(stored[0].text.length, 5_000_000);
-      assert.equal(conversation.messages[0].text.length, 6_000_000);
-    });
+  it('keeps the whole history: 1,000 messages and a 6 MB message are written in full', () => {
+    const conversation = attached();
+    for (let i = 0; i < 1000; i++) conversation.addUser(`q${i}`);
+    conversation.addUser('y'.repeat(6_000_000));
+    const stored = sink.stored()!.messages;
+    assert.equal(stored.length, 1001);
+    assert.equal(stored[0].text, 'q0');
+    assert.equal(stored[1000].text.length, 6_000_000);
+    assert.equal(stored[1000].notice, undefined);
   });
 });

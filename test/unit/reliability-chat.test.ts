@@ -1,5 +1,5 @@
 // Nothing typed or received is lost, through the whole chain in plain Node: ConversationStore +
-// ChatService + GmiClient + the loopback server. The question is stored before the request reaches
+// HistoryStore (on an in-memory disk) + ChatService + GmiClient + the loopback server. The question is stored before the request reaches
 // the server; a "reload" mid-stream finds the question and the partial reply (interrupted, with
 // Retry); a request that cannot even be prepared still ends with an error the user can act on; and
 // any sequence of good and failing replies leaves one reply per question, never mixed.
@@ -7,32 +7,23 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ChatService, type PreparedRequest } from '../../src/chat/chatService';
 import { Conversation, INTERRUPTED_TEXT } from '../../src/chat/conversation';
-import { ConversationStore, type KeyValueStore } from '../../src/chat/conversationStore';
+import { ConversationStore } from '../../src/chat/conversationStore';
 import { GmiClient } from '../../src/gmi/client';
 import type { WireApi } from '../../src/gmi/types';
+import { HistoryStore } from '../../src/history/historyStore';
 import { startFakeGmi, type FakeGmi, type ReplyPlan } from '../fake-gmi/server';
 import { leftoverTimers, startTrackingTimers } from './fixtures/timerTracker';
+import { MemoryFs } from './helpers/memoryFs';
 import './helpers/unhandledRejections';
 
-class MemoryStore implements KeyValueStore {
-  readonly data = new Map<string, unknown>();
-  writes = 0;
-  get<T>(key: string): T | undefined {
-    return this.data.get(key) as T | undefined;
-  }
-  update(key: string, value: unknown): Promise<void> {
-    this.writes++;
-    // Like VS Code's Memento: undefined removes the key.
-    if (value === undefined) this.data.delete(key);
-    else this.data.set(key, structuredClone(value));
-    return Promise.resolve();
-  }
-  /** A copy of everything stored: what a new window would find. */
-  snapshot(): MemoryStore {
-    const copy = new MemoryStore();
-    for (const [k, v] of this.data) copy.data.set(k, structuredClone(v));
-    return copy;
-  }
+const DIR = '/storage/history';
+const ID = 'conversation1';
+
+/** What a new window finds on `disk`: the conversation loaded through a fresh HistoryStore. */
+async function reloadFrom(disk: MemoryFs): Promise<Conversation> {
+  const history = new HistoryStore(DIR, { fs: disk.clone() });
+  await history.open();
+  return (await history.load(ID))?.conversation ?? new Conversation();
 }
 
 const MODEL: Record<WireApi, string> = { chatCompletions: 'deepseek-ai/DeepSeek-V3.2', messages: 'anthropic/claude-sonnet-4.5' };
@@ -54,20 +45,25 @@ describe('reliability: nothing lost (store + chat + client + server)', function 
     assert.deepEqual(leftoverTimers(), [], 'timers left running');
   });
 
-  function setup(api: WireApi = 'chatCompletions', throttleMs = 50): { conversation: Conversation; store: ConversationStore; memory: MemoryStore; chat: ChatService } {
-    const memory = new MemoryStore();
-    const store = new ConversationStore(memory, { throttleMs });
-    const { conversation } = store.load();
-    store.attach(conversation);
+  async function setup(api: WireApi = 'chatCompletions', throttleMs = 50): Promise<{ conversation: Conversation; store: ConversationStore; memory: MemoryFs; chat: ChatService }> {
+    const memory = new MemoryFs();
+    const history = new HistoryStore(DIR, { fs: memory });
+    await history.open();
+    const store = new ConversationStore({ throttleMs });
+    const conversation = new Conversation();
+    store.attach(conversation, history.sink(ID));
     const prepared: PreparedRequest = { client, model: MODEL[api], api, contextLength: 100_000, maxOutputTokens: 4_000 };
     const chat = new ChatService({ conversation, prepare: async () => prepared });
     return { conversation, store, memory, chat };
   }
 
-  const stored = (memory: MemoryStore) => memory.get<{ messages: Array<{ role: string; text: string; state?: string }> }>('gmi.conversation');
+  const stored = (memory: MemoryFs) => {
+    const text = memory.files.get(`${DIR}/conversations/${ID}.json`);
+    return text === undefined ? undefined : (JSON.parse(text) as { messages: Array<{ role: string; text: string; state?: string }> });
+  };
 
   it('the question is in storage before the request reaches the server', async () => {
-    const { memory, chat, store } = setup();
+    const { memory, chat, store } = await setup();
     fake.enqueue({ text: 'Answer.', headersDelayMs: 100 });
     const sending = chat.send('Is my question safe?');
     while (fake.requests.length === 0) await tick();
@@ -83,18 +79,17 @@ describe('reliability: nothing lost (store + chat + client + server)', function 
 
   for (const api of ['chatCompletions', 'messages'] as const) {
     it(`${api}: a reload mid-stream finds the question and the partial reply, interrupted, and Retry completes it`, async () => {
-      const { conversation, memory, chat, store } = setup(api);
+      const { conversation, memory, chat, store } = await setup(api);
       const text = 'A long answer that streams for a while before the window reloads. '.repeat(10);
       fake.enqueue({ text, chunkSize: 8, delayMs: 10 });
       const sending = chat.send('Long question');
       // Wait until the throttled save has written some of the reply (its streaming copy).
-      const reloadFrom = (m: MemoryStore) => new ConversationStore(m).load().conversation;
-      while (!(reloadFrom(memory).messages[1]?.text.length ?? 0)) await tick();
-      const snapshot = memory.snapshot();
+      while (!((await reloadFrom(memory)).messages[1]?.text.length ?? 0)) await tick();
+      const snapshot = memory.clone();
       const live = conversation.messages[1].text;
 
       // What a new window would load from that snapshot.
-      const loaded = reloadFrom(snapshot).messages;
+      const loaded = (await reloadFrom(snapshot)).messages;
       assert.deepEqual(loaded.map((m) => m.role), ['user', 'assistant', 'error']);
       assert.equal(loaded[0].text, 'Long question');
       assert.equal(loaded[1].state, 'interrupted');
@@ -105,14 +100,14 @@ describe('reliability: nothing lost (store + chat + client + server)', function 
 
       // deactivate: flush writes exactly what has arrived so far.
       await store.flush();
-      assert.equal(reloadFrom(memory).messages[1].text, conversation.messages[1].text);
+      assert.equal((await reloadFrom(memory)).messages[1].text, conversation.messages[1].text);
 
       chat.stop();
       await sending;
       store.dispose();
 
       // Retry from the reloaded conversation asks the same question again.
-      const reloaded = reloadFrom(snapshot);
+      const reloaded = await reloadFrom(snapshot);
       fake.enqueue({ text: 'Complete answer.' });
       const again = new ChatService({ conversation: reloaded, prepare: async () => ({ client, model: MODEL[api], api, contextLength: 100_000, maxOutputTokens: 4_000 }) });
       assert.equal(await again.retry(reloaded.messages[2].id), true);
@@ -176,7 +171,7 @@ describe('reliability: nothing lost (store + chat + client + server)', function 
         fc.constantFrom<WireApi>('chatCompletions', 'messages'),
         async (outcomes, api) => {
           fake.reset();
-          const { conversation, chat, store } = setup(api, 10);
+          const { conversation, chat, store } = await setup(api, 10);
           const texts = outcomes.map((_, i) => `Answer number ${i} with its own words.`);
           outcomes.forEach((o, i) => fake.enqueue(planFor(api === 'messages' && o === 'malformed' ? 'noEnd' : o, texts[i])));
           for (let i = 0; i < outcomes.length; i++) {

@@ -1,0 +1,374 @@
+// The conversations of one workspace as files: `conversations/<id>.json` holds a whole conversation,
+// `conversations/<id>.streaming.json` the growing text of a reply (see chat/conversationStore.ts),
+// and `index.json` what the history list shows, so listing never reads the conversations. Every
+// write is atomic (write, then rename). The files are the truth: a missing or corrupt index is
+// rebuilt from them; a corrupt file is moved aside, never deleted, and the rest loads.
+// No `vscode` import: plain Node, tested in plain Node.
+import { join } from 'node:path';
+import { Conversation, newMessageId, type ConversationJSON, type StoredMessage } from '../chat/conversation';
+import { withStreamingText, type ConversationSink, type StreamingJSON } from '../chat/conversationStore';
+import { isNotFound, nodeFileSystem, TEMP_SUFFIX, writeAtomically, type HistoryFileSystem } from './fileSystem';
+import { titleFrom, type HistoryEntry } from './historyList';
+import { WriteQueue } from './writeQueue';
+
+/** A conversation file: the conversation's JSON plus who it is. */
+export interface ConversationFileJSON extends ConversationJSON {
+  id: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Set when the user renamed the conversation. */
+  title?: string;
+}
+
+interface IndexJSON {
+  version: 1;
+  current?: string;
+  conversations: HistoryEntry[];
+}
+
+export interface HistoryStoreOptions {
+  fs?: HistoryFileSystem;
+  now?: () => number;
+  /** Problems worth a line in the log (a corrupt file moved aside, a rebuilt index). */
+  warn?: (message: string) => void;
+}
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const FILE = /^([A-Za-z0-9_-]{1,64})\.json$/;
+
+export function isConversationId(id: unknown): id is string {
+  return typeof id === 'string' && ID.test(id);
+}
+
+export class HistoryStore {
+  private readonly fs: HistoryFileSystem;
+  private readonly now: () => number;
+  private readonly warn: (message: string) => void;
+  private readonly folder: string;
+  private readonly indexPath: string;
+  private readonly entries = new Map<string, HistoryEntry>();
+  private sorted: HistoryEntry[] | undefined;
+  private currentId: string | undefined;
+  /** Conversations whose streaming copy may exist on disk (the next full write removes it). */
+  private readonly streamingOnDisk = new Set<string>();
+  /** Streaming writes started per conversation: a full write drops the copy only if none started after its snapshot. */
+  private readonly streamingWrites = new Map<string, number>();
+  private readonly writes = new WriteQueue();
+
+  constructor(
+    readonly dir: string,
+    opts: HistoryStoreOptions = {},
+  ) {
+    this.fs = opts.fs ?? nodeFileSystem;
+    this.now = opts.now ?? Date.now;
+    this.warn = opts.warn ?? (() => undefined);
+    this.folder = join(dir, 'conversations');
+    this.indexPath = join(dir, 'index.json');
+  }
+
+  /** Reads the index, checked against the files: a conversation without a file is dropped, a file without an entry is listed. */
+  async open(): Promise<void> {
+    await this.fs.mkdir(this.folder);
+    const names = await this.fs.readdir(this.folder);
+    const files = new Set<string>();
+    for (const name of names) {
+      if (name.endsWith(TEMP_SUFFIX)) await this.fs.remove(join(this.folder, name)).catch(() => undefined); // left by a crash mid-write
+      const m = FILE.exec(name);
+      if (m) files.add(m[1]);
+      else if (name.endsWith('.streaming.json')) this.streamingOnDisk.add(name.slice(0, -'.streaming.json'.length));
+    }
+    const index = await this.readIndex();
+    let changed = index === undefined;
+    for (const e of index?.conversations ?? []) {
+      if (files.has(e.id) && !this.entries.has(e.id)) this.entries.set(e.id, e);
+      else changed = true;
+    }
+    if (isConversationId(index?.current)) this.currentId = index.current;
+    for (const id of files) {
+      if (this.entries.has(id)) continue;
+      changed = true;
+      const file = await this.readConversationFile(id);
+      if (file) this.entries.set(id, entryFor(file, undefined, file.json.updatedAt, Buffer.byteLength(file.text)));
+    }
+    if (changed && (this.entries.size > 0 || index !== undefined)) await this.writeIndex();
+  }
+
+  /** Newest first. */
+  list(): readonly HistoryEntry[] {
+    this.sorted ??= [...this.entries.values()].sort((a, b) => b.updatedAt - a.updatedAt);
+    return this.sorted;
+  }
+
+  entry(id: string): HistoryEntry | undefined {
+    return this.entries.get(id);
+  }
+
+  /** The conversation the sidebar showed last (it may have no file yet: nothing was asked). */
+  get current(): string | undefined {
+    return this.currentId;
+  }
+
+  async setCurrent(id: string | undefined): Promise<void> {
+    if (this.currentId === id) return;
+    this.currentId = id;
+    await this.writeIndex();
+  }
+
+  newId(): string {
+    return newMessageId();
+  }
+
+  /**
+   * Loads a conversation with the newer text of a reply that was streaming. Undefined when there is
+   * no such conversation, or its file is corrupt (then it is moved aside and left out of the list).
+   */
+  async load(id: string): Promise<{ conversation: Conversation; problems: string[] } | undefined> {
+    if (!isConversationId(id)) return undefined;
+    const file = await this.readConversationFile(id);
+    if (!file) {
+      if (this.entries.delete(id)) {
+        this.sorted = undefined;
+        await this.writeIndex();
+      }
+      return undefined;
+    }
+    let streaming: unknown;
+    try {
+      streaming = JSON.parse(await this.fs.readFile(this.streamingPath(id)));
+      this.streamingOnDisk.add(id);
+    } catch {
+      // None, or unreadable: the conversation file alone is what was saved.
+    }
+    return Conversation.fromJSON(withStreamingText(file.json, streaming), this.now);
+  }
+
+  /** The sink that saves conversation `id` (chat/conversationStore.ts writes through it). */
+  sink(id: string): ConversationSink {
+    return {
+      saveConversation: (json) => this.saveConversation(id, json),
+      saveStreaming: (value) => this.saveStreaming(id, value),
+    };
+  }
+
+  /** Writes the whole conversation, then drops its streaming copy and updates the index. */
+  async saveConversation(id: string, json: ConversationJSON, meta: { createdAt?: number } = {}): Promise<void> {
+    if (!isConversationId(id)) throw new Error(`Not a conversation id: ${JSON.stringify(id).slice(0, 80)}`);
+    const old = this.entries.get(id);
+    if (!old && json.messages.length === 0) return; // an empty new chat is not history yet
+    const streamingBefore = this.streamingWrites.get(id) ?? 0;
+    const updatedAt = this.now();
+    const file: ConversationFileJSON = {
+      ...json,
+      id,
+      createdAt: old?.createdAt ?? meta.createdAt ?? json.messages[0]?.createdAt ?? updatedAt,
+      updatedAt,
+      ...(old?.renamed ? { title: old.title } : {}),
+    };
+    const text = JSON.stringify(file);
+    this.entries.set(id, entryFor({ json: file }, old?.renamed ? old.title : undefined, updatedAt, Buffer.byteLength(text)));
+    this.sorted = undefined;
+    await this.writes.run(this.path(id), () => writeAtomically(this.fs, this.path(id), text));
+    // A streaming copy written after this snapshot is newer than it: keep it for the next full write.
+    if (this.streamingOnDisk.has(id) && (this.streamingWrites.get(id) ?? 0) === streamingBefore) {
+      this.streamingOnDisk.delete(id);
+      await this.writes.run(this.streamingPath(id), () => this.fs.remove(this.streamingPath(id)));
+    }
+    await this.writeIndex();
+  }
+
+  async saveStreaming(id: string, value: StreamingJSON): Promise<void> {
+    if (!isConversationId(id)) throw new Error(`Not a conversation id: ${JSON.stringify(id).slice(0, 80)}`);
+    this.streamingOnDisk.add(id);
+    this.streamingWrites.set(id, (this.streamingWrites.get(id) ?? 0) + 1);
+    const text = JSON.stringify(value);
+    await this.writes.run(this.streamingPath(id), () => writeAtomically(this.fs, this.streamingPath(id), text));
+  }
+
+  /** Gives a conversation the user's own title (an empty title goes back to the first question). */
+  async rename(id: string, title: string): Promise<boolean> {
+    const old = this.entries.get(id);
+    if (!old) return false;
+    const own = title.replace(/\s+/g, ' ').trim();
+    // The entry first: a save of the live conversation from now on carries the new title.
+    const entry: HistoryEntry = { ...old, title: own || old.title, renamed: own ? true : undefined };
+    if (!own) delete entry.renamed;
+    this.entries.set(id, entry);
+    this.sorted = undefined;
+    // Read, change, write after every write queued before it (never in place of one).
+    await this.writes.runAfterAll(this.path(id), async () => {
+      const file = await this.readConversationFile(id);
+      if (!file) return;
+      const { title: _previous, ...rest } = file.json;
+      const next: ConversationFileJSON = own ? { ...rest, title: own } : rest;
+      const text = JSON.stringify(next);
+      await writeAtomically(this.fs, this.path(id), text);
+      const now = this.entries.get(id);
+      if (now) this.entries.set(id, { ...now, title: own || titleFrom(firstQuestion(next.messages)), size: Buffer.byteLength(text) });
+    });
+    this.sorted = undefined;
+    await this.writeIndex();
+    return true;
+  }
+
+  /** Deletes a conversation's files and its entry (after any write still going to them). */
+  async delete(id: string): Promise<boolean> {
+    if (!this.entries.delete(id)) return false;
+    this.sorted = undefined;
+    if (this.currentId === id) this.currentId = undefined;
+    this.streamingOnDisk.delete(id);
+    await this.writes.run(this.path(id), () => this.fs.remove(this.path(id)));
+    await this.writes.run(this.streamingPath(id), () => this.fs.remove(this.streamingPath(id)));
+    await this.writeIndex();
+    return true;
+  }
+
+  /** The text of every message, lower-cased, for filtering the list; '' when unreadable. */
+  async searchText(id: string): Promise<string> {
+    try {
+      const json = JSON.parse(await this.fs.readFile(this.path(id))) as { messages?: unknown };
+      return messagesText(Array.isArray(json.messages) ? json.messages : []);
+    } catch {
+      return '';
+    }
+  }
+
+  /** Resolves when every write started so far is on disk. */
+  flush(): Promise<void> {
+    return this.writes.idle();
+  }
+
+  private path(id: string): string {
+    return join(this.folder, `${id}.json`);
+  }
+
+  private streamingPath(id: string): string {
+    return join(this.folder, `${id}.streaming.json`);
+  }
+
+  private writeIndex(): Promise<void> {
+    // Built when the write starts, so a burst of changes writes the index once, as it is then.
+    return this.writes.run(this.indexPath, () => {
+      const index: IndexJSON = { version: 1, ...(this.currentId ? { current: this.currentId } : {}), conversations: [...this.list()] };
+      return writeAtomically(this.fs, this.indexPath, JSON.stringify(index));
+    });
+  }
+
+  private async readIndex(): Promise<IndexJSON | undefined> {
+    let text: string;
+    try {
+      text = await this.fs.readFile(this.indexPath);
+    } catch (err) {
+      if (!isNotFound(err)) this.warn(`Chat history: could not read the index (${describeError(err)}); rebuilding it from the conversation files.`);
+      return undefined;
+    }
+    try {
+      const data = JSON.parse(text) as unknown;
+      if (isObject(data) && data.version === 1 && Array.isArray(data.conversations)) {
+        const conversations = data.conversations.filter(isEntry);
+        return { version: 1, conversations, ...(typeof data.current === 'string' ? { current: data.current } : {}) };
+      }
+    } catch {
+      // handled below
+    }
+    await this.moveAside(this.indexPath, 'the history index');
+    return undefined;
+  }
+
+  /** The parsed file, or undefined when it is missing or corrupt (a corrupt one is moved aside). */
+  private async readConversationFile(id: string): Promise<{ json: ConversationFileJSON; text: string } | undefined> {
+    let text: string;
+    try {
+      text = await this.fs.readFile(this.path(id));
+    } catch (err) {
+      if (!isNotFound(err)) this.warn(`Chat history: could not read conversation ${id} (${describeError(err)}).`);
+      return undefined;
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+    if (!isObject(data) || !Array.isArray(data.messages)) {
+      await this.moveAside(this.path(id), `conversation ${id}`);
+      if (this.entries.delete(id)) this.sorted = undefined;
+      return undefined;
+    }
+    const createdAt = finiteOr(data.createdAt, 0);
+    const json = {
+      ...(data as unknown as ConversationFileJSON),
+      id,
+      createdAt,
+      updatedAt: finiteOr(data.updatedAt, createdAt),
+      title: typeof data.title === 'string' && data.title.trim() ? data.title : undefined,
+    };
+    if (json.title === undefined) delete json.title;
+    return { json, text };
+  }
+
+  /** Renames a corrupt file to `<name>.corrupt-<time>`: kept for the user, out of the way. */
+  private async moveAside(path: string, what: string): Promise<void> {
+    const aside = `${path}.corrupt-${this.now()}`;
+    try {
+      await this.fs.rename(path, aside);
+      this.warn(`Chat history: ${what} could not be read; it was moved aside to ${aside}. The rest of the history loads.`);
+    } catch (err) {
+      this.warn(`Chat history: ${what} could not be read, and moving it aside failed (${describeError(err)}).`);
+    }
+  }
+}
+
+function entryFor(file: { json: ConversationFileJSON }, ownTitle: string | undefined, updatedAt: number, size: number): HistoryEntry {
+  const messages = (file.json.messages as unknown[]).filter(isObject) as unknown as StoredMessage[];
+  let model: string | undefined;
+  for (let i = messages.length - 1; i >= 0 && model === undefined; i--) {
+    if (messages[i].role === 'assistant' && typeof messages[i].model === 'string') model = messages[i].model;
+  }
+  const entry: HistoryEntry = {
+    id: file.json.id,
+    title: ownTitle ?? file.json.title ?? titleFrom(firstQuestion(messages)),
+    createdAt: file.json.createdAt,
+    updatedAt,
+    messageCount: messages.length,
+    size,
+  };
+  if (ownTitle ?? file.json.title) entry.renamed = true;
+  if (model) entry.model = model;
+  return entry;
+}
+
+function firstQuestion(messages: readonly unknown[]): string | undefined {
+  const m = messages.find((x) => isObject(x) && x.role === 'user' && typeof x.text === 'string') as { text: string } | undefined;
+  return m?.text;
+}
+
+function messagesText(messages: readonly unknown[]): string {
+  const parts: string[] = [];
+  for (const m of messages) {
+    if (isObject(m) && (m.role === 'user' || m.role === 'assistant') && typeof m.text === 'string') parts.push(m.text.toLowerCase());
+  }
+  return parts.join('\n');
+}
+
+function isEntry(x: unknown): x is HistoryEntry {
+  return (
+    isObject(x) &&
+    isConversationId(x.id) &&
+    typeof x.title === 'string' &&
+    (x.model === undefined || typeof x.model === 'string') &&
+    (x.renamed === undefined || typeof x.renamed === 'boolean') &&
+    [x.createdAt, x.updatedAt, x.messageCount, x.size].every((n) => typeof n === 'number' && Number.isFinite(n))
+  );
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function finiteOr(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+function describeError(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
