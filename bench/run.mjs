@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench [part…]`: the performance benchmarks of issue 6. Parts: render, client, e2e, long,
-// activation (default: all, in that order). Prints a table per part and merges the numbers into
+// history, activation (default: all, in that order). Prints a table per part and merges the numbers into
 // bench/results.json (git-ignored). Not part of `npm test`: times are reported, never asserted.
 import { log, machine, saveResults } from './lib.mjs';
 
@@ -27,6 +27,12 @@ const PARTS = {
     const { runLong, printLong } = await import('./long.mjs');
     const r = await runLong();
     printLong(r);
+    return r;
+  },
+  history: async () => {
+    const { runHistory, printHistory } = await import('./history.mjs');
+    const r = await runHistory();
+    printHistory(r);
     return r;
   },
   activation: async () => {

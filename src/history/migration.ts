@@ -46,8 +46,10 @@ export async function migrateLegacyConversation(memento: KeyValueStore, history:
     result.problems.push(...problems);
     if (conversation.messages.length > 0) {
       const id = `ws${createHash('sha256').update(raw).digest('hex').slice(0, 30)}`;
-      if (!history.entry(id)) await history.saveConversation(id, conversation.toJSON());
-      if (history.current === undefined) await history.setCurrent(id);
+      if (!history.entry(id)) {
+        await history.saveConversation(id, conversation.toJSON());
+        await history.setCurrent(id); // what the sidebar showed before the update
+      }
       result.id = id;
     }
   }
