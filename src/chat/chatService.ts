@@ -1,7 +1,8 @@
 // Runs chat requests against a Conversation: the one place that turns the client's stream of
 // events into conversation state. No `vscode` import — the host injects how to get a client.
 import { failureActions } from '../actions/nextSteps';
-import type { ChatRequest, ChatTurn, GmiErrorInfo, StreamEvent, Usage } from '../gmi/types';
+import { endingNotice } from '../gmi/endings';
+import type { ChatRequest, ChatTurn, EndReason, GmiErrorInfo, StreamEvent, Usage } from '../gmi/types';
 import type { ErrorActionId } from '../protocol/messages';
 import type { Conversation, StoredMessage } from './conversation';
 import { contextBudget, fitHistory } from './context';
@@ -171,7 +172,7 @@ export class ChatService {
     const usage: Usage = {};
     let failure: GmiErrorInfo | undefined;
     let ended: 'done' | 'stopped' | 'error' = 'error';
-    let lengthCut = false;
+    let endReason: EndReason | undefined;
     try {
       for await (const event of prepared.client.stream(request, { signal })) {
         switch (event.type) {
@@ -186,7 +187,7 @@ export class ChatService {
             break;
           case 'end':
             ended = event.reason === 'cancelled' ? 'stopped' : 'done';
-            lengthCut = event.reason === 'length';
+            endReason = event.reason;
             break;
           case 'error':
             failure = event.error;
@@ -207,14 +208,11 @@ export class ChatService {
         ? { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }
         : undefined;
     conversation.finish(reply.id, ended, usageView ? { usage: usageView } : undefined);
+    const notice = ended === 'done' && endReason ? endingNotice(endReason, request) : undefined;
     if (failure && ended === 'error') {
       conversation.addError(reply.id, failure.message, failureActions(failure));
-    } else if (lengthCut) {
-      conversation.addError(
-        reply.id,
-        'The reply stopped at the maximum length (gmi.maxTokens). Ask to continue, or raise the limit.',
-        ['openSettings'],
-      );
+    } else if (notice) {
+      conversation.addError(reply.id, notice.message, notice.actions);
     }
   }
 }

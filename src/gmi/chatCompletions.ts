@@ -1,6 +1,7 @@
 // POST {base}/chat/completions (OpenAI Chat Completions): the request body, a stateful SSE →
 // StreamEvent decoder, and the same mapping for a whole (non-streamed) JSON reply.
 import { errorFromStreamPayload } from './errors';
+import { requestParameters } from './modelRules';
 import type { SseEvent } from './sse';
 import { ThinkTagSplitter } from './thinkTags';
 import { ToolCallAssembler } from './toolCalls';
@@ -25,8 +26,10 @@ export function buildChatCompletionsRequest(req: ChatRequest, auth: AuthOptions)
     stream: true,
     stream_options: { include_usage: true },
   };
-  if (req.maxTokens !== undefined) body.max_tokens = req.maxTokens;
-  if (req.temperature !== undefined) body.temperature = req.temperature;
+  const params = requestParameters(req, 'chatCompletions');
+  body[params.rule.tokenLimitField] = params.maxTokens;
+  if (params.temperature !== undefined) body.temperature = params.temperature;
+  if (params.reasoningEffort !== undefined) body.reasoning_effort = params.reasoningEffort;
   if (req.tools?.length) {
     body.tools = req.tools.map((t) => ({
       type: 'function',
@@ -35,7 +38,7 @@ export function buildChatCompletionsRequest(req: ChatRequest, auth: AuthOptions)
     // tool_choice without tools is refused by OpenAI-style servers, so it only goes with them
     if (req.toolChoice !== undefined) body.tool_choice = chatToolChoice(req.toolChoice);
   }
-  return { path: 'chat/completions', headers: commonHeaders(auth), body };
+  return { path: 'chat/completions', headers: commonHeaders(auth), body, notes: params.notes };
 }
 
 function chatToolChoice(choice: ToolChoice): unknown {

@@ -152,6 +152,7 @@ export class GmiClient {
       yield { type: 'error', error, partial: false };
       return;
     }
+    for (const note of built.notes) this.log.info(`request parameters: ${note}`);
     const url = endpointUrl(check.url, built.path);
     const state: StreamState = { partial: false, handedOut: false, firstTokenLogged: false };
     const t0 = Date.now();

@@ -9,3 +9,4 @@ export { SseDecoder, iterateSse, type SseEvent } from './sse';
 export { buildChatCompletionsRequest, ChatCompletionsDecoder, ThinkTagSplitter } from './chatCompletions';
 export { buildMessagesRequest, MessagesDecoder, messagesTokenLimits, ANTHROPIC_VERSION } from './messages';
 export * from './network';
+export { FAMILY_RULES, familyRule, requestParameters, replyTokenLimits, type FamilyRule } from './modelRules';

@@ -1,50 +1,20 @@
 // POST {base}/messages (Anthropic Messages): the request body, a stateful SSE → StreamEvent
 // decoder, and the same mapping for a whole (non-streamed) JSON reply.
-import { catalogEntry } from './catalog';
 import { errorFromStreamPayload } from './errors';
+import { requestParameters } from './modelRules';
 import type { SseEvent } from './sse';
 import { ToolCallAssembler } from './toolCalls';
 import type { ChatRequest, ChatTurn, ContentPart, EndReason, GmiErrorInfo, StreamEvent, ToolChoice, Usage } from './types';
 import { commonHeaders, cutOffError, emptyInputSchema, malformedError, misplacedPartError, type AuthOptions, type BuiltRequest, type StreamDecoder } from './wire';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
-/** max_tokens when neither the request nor the catalog says anything. */
-export const DEFAULT_MAX_TOKENS = 8192;
-/** Anthropic's smallest thinking budget. */
-const MIN_THINKING_BUDGET = 1024;
-/** Room for the answer when max_tokens must grow past the thinking budget. */
-const ANSWER_ROOM = 4096;
-
-/**
- * max_tokens (required by Messages) and the thinking budget, made consistent:
- * the catalog's max output (else 8192), capped by the request's maxTokens; with thinking,
- * max_tokens must exceed the budget, so it grows (within the catalog limit) or the budget shrinks.
- */
-export function messagesTokenLimits(req: Pick<ChatRequest, 'model' | 'maxTokens' | 'thinkingBudgetTokens'>): {
-  maxTokens: number;
-  thinkingBudget?: number;
-} {
-  const modelMax = catalogEntry(req.model)?.maxOutputTokens;
-  let maxTokens = modelMax ?? DEFAULT_MAX_TOKENS;
-  if (req.maxTokens !== undefined && req.maxTokens > 0) {
-    maxTokens = modelMax !== undefined ? Math.min(req.maxTokens, modelMax) : req.maxTokens;
-  }
-  maxTokens = Math.max(1, Math.floor(maxTokens));
-  if (req.thinkingBudgetTokens === undefined || req.thinkingBudgetTokens <= 0) return { maxTokens };
-  let budget = Math.max(MIN_THINKING_BUDGET, Math.floor(req.thinkingBudgetTokens));
-  if (maxTokens <= budget) {
-    const wanted = budget + ANSWER_ROOM;
-    maxTokens = modelMax !== undefined ? Math.min(wanted, modelMax) : wanted;
-  }
-  if (maxTokens <= budget) budget = maxTokens - 1;
-  return { maxTokens, thinkingBudget: budget };
-}
+export { DEFAULT_MAX_TOKENS, replyTokenLimits as messagesTokenLimits } from './modelRules';
 
 export function buildMessagesRequest(req: ChatRequest, auth: AuthOptions): BuiltRequest {
-  const { maxTokens, thinkingBudget } = messagesTokenLimits(req);
+  const params = requestParameters(req, 'messages');
   const body: Record<string, unknown> = {
     model: req.model,
-    max_tokens: maxTokens,
+    max_tokens: params.maxTokens,
     messages: req.messages.map((m) => ({ role: m.role, content: typeof m.content === 'string' ? m.content : messagesBlocks(m.role, m.content) })),
     stream: true,
   };
@@ -57,13 +27,10 @@ export function buildMessagesRequest(req: ChatRequest, auth: AuthOptions): Built
     }));
     if (req.toolChoice !== undefined) body.tool_choice = messagesToolChoice(req.toolChoice);
   }
-  if (thinkingBudget !== undefined) {
-    body.thinking = { type: 'enabled', budget_tokens: thinkingBudget };
-  } else if (req.temperature !== undefined) {
-    body.temperature = req.temperature; // not allowed together with extended thinking
-  }
+  if (params.thinkingBudget !== undefined) body.thinking = { type: 'enabled', budget_tokens: params.thinkingBudget };
+  if (params.temperature !== undefined) body.temperature = params.temperature;
   const headers = { ...commonHeaders(auth), 'x-api-key': auth.apiKey, 'anthropic-version': ANTHROPIC_VERSION };
-  return { path: 'messages', headers, body };
+  return { path: 'messages', headers, body, notes: params.notes };
 }
 
 /** `none` is `{type: "none"}` (Anthropic's ToolChoiceNone: the model may not use tools). */

@@ -4,6 +4,9 @@
 /** Which wire format a request uses. */
 export type WireApi = 'chatCompletions' | 'messages';
 
+/** `reasoning_effort` for models that take it (src/gmi/modelRules.ts). */
+export type ReasoningEffort = 'low' | 'medium' | 'high';
+
 /** Image types both wire formats (and Anthropic's limits) accept. */
 export type ImageMediaType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
 
@@ -46,8 +49,13 @@ export interface ChatRequest {
   messages: ChatTurn[];
   maxTokens?: number;
   temperature?: number;
-  /** Extended thinking budget (Messages only); `maxTokens` must be larger. */
+  /**
+   * Extended thinking budget (Claude on Messages; other models ignore it, with a log line).
+   * `maxTokens` is raised past it when needed, and temperature is then left out.
+   */
   thinkingBudgetTokens?: number;
+  /** `reasoning_effort` (Chat Completions, for the families that take it; others ignore it). */
+  reasoningEffort?: ReasoningEffort;
   tools?: ToolDefinition[];
   toolChoice?: ToolChoice;
 }

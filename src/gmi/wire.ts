@@ -15,6 +15,8 @@ export interface BuiltRequest {
   path: string;
   headers: Record<string, string>;
   body: Record<string, unknown>;
+  /** What the family's rules changed or left out (src/gmi/modelRules.ts), for the log. */
+  notes: string[];
 }
 
 /** Something a stream decoder can be: turns SSE events into StreamEvents, knows when it is done. */

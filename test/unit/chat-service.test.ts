@@ -161,14 +161,25 @@ describe('ChatService', () => {
     assert.deepEqual(client.requests[1].messages, [{ role: 'user', content: 'Q' }]);
   });
 
-  it('says so when the reply stopped at the length limit', async () => {
+  it('says so when the reply stopped at the length limit set in gmi.maxTokens', async () => {
+    const conversation = new Conversation();
+    const client = new ScriptedClient([() => events({ type: 'text', text: 'long…' }, { type: 'end', reason: 'length' })]);
+    const chat = new ChatService({ conversation, prepare: async () => prepared(client, { maxTokens: 2000 }) });
+    await chat.send('Q');
+    assert.equal(conversation.messages[1].state, 'done');
+    assert.equal(conversation.messages[2].text, 'The reply stopped at the maximum length of 2,000 tokens set in gmi.maxTokens. Ask to continue, or raise the limit.');
+    assert.deepEqual(conversation.messages[2].actions, ['openSettings']);
+  });
+
+  it('with gmi.maxTokens empty, the length message names the model’s own limit, not the setting', async () => {
     const conversation = new Conversation();
     const client = new ScriptedClient([() => events({ type: 'text', text: 'long…' }, { type: 'end', reason: 'length' })]);
     const chat = new ChatService({ conversation, prepare: async () => prepared(client) });
     await chat.send('Q');
-    assert.equal(conversation.messages[1].state, 'done');
-    assert.match(conversation.messages[2].text, /maximum length/);
-    assert.deepEqual(conversation.messages[2].actions, ['openSettings']);
+    const notice = conversation.messages[2];
+    assert.equal(notice.text, "The reply stopped at anthropic/claude-sonnet-4.5's maximum reply length (32,000 tokens). Ask it to continue where it stopped.");
+    assert.doesNotMatch(notice.text, /gmi\.maxTokens/);
+    assert.deepEqual(notice.actions, []);
   });
 
   it('leaves out the oldest turns when the history exceeds the context', async () => {

@@ -1,0 +1,36 @@
+// Endings a reader must be told about: a reply that stopped at its length limit, or that the model
+// or the provider declined. The same words in the sidebar and in VS Code's chat.
+import { replyTokenLimits } from './modelRules';
+import type { ChatRequest, EndReason, ErrorAction } from './types';
+
+export interface EndingNotice {
+  message: string;
+  actions: ErrorAction[];
+}
+
+const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/**
+ * What to tell the user when a reply ended for `reason`, or undefined when the ending needs no
+ * words (a normal stop, tool calls, the user's own Stop). `request` is the request as sent: the
+ * length message names gmi.maxTokens only when it was set, and the limit that applied.
+ */
+export function endingNotice(
+  reason: EndReason,
+  request: Pick<ChatRequest, 'model' | 'maxTokens' | 'thinkingBudgetTokens'>,
+): EndingNotice | undefined {
+  if (reason === 'length') {
+    const limit = replyTokenLimits(request).maxTokens;
+    if (request.maxTokens !== undefined && request.maxTokens > 0) {
+      return {
+        message: `The reply stopped at the maximum length of ${count(limit)} tokens set in gmi.maxTokens. Ask to continue, or raise the limit.`,
+        actions: ['openSettings'],
+      };
+    }
+    return {
+      message: `The reply stopped at ${request.model}'s maximum reply length (${count(limit)} tokens). Ask it to continue where it stopped.`,
+      actions: [],
+    };
+  }
+  return undefined;
+}
