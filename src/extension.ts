@@ -9,6 +9,7 @@ import { ChatService, type PreparedRequest, type RequestBlocked } from './chat/c
 import { AskCommands } from './commands/askCommands';
 import { CodeActions } from './commands/codeActions';
 import { openLink } from './commands/openLink';
+import { requestOptions } from './config/requestPolicy';
 import { affectsGmi, readSettings } from './config/settings';
 import { Connection } from './connection';
 import { showCurrentIn } from './history/currentConversation';
@@ -54,8 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
         model: s.model,
         api: loadGmi().resolveApi(s.model, s.api),
         system: s.systemPrompt.trim() || undefined,
-        maxTokens: s.maxTokens,
-        temperature: s.temperature,
+        ...requestOptions(s),
         contextLength: limits.contextLength,
         maxOutputTokens: Math.min(s.maxTokens ?? limits.maxOutputTokens, limits.maxOutputTokens),
       };

@@ -1,6 +1,7 @@
 // Runs chat requests against a Conversation: the one place that turns the client's stream of
 // events into conversation state. No `vscode` import — the host injects how to get a client.
 import { failureActions } from '../actions/nextSteps';
+import type { RequestOptions } from '../config/requestPolicy';
 import { endingNotice } from '../gmi/endings';
 import type { ChatRequest, ChatTurn, EndReason, GmiErrorInfo, StreamEvent, Usage } from '../gmi/types';
 import type { ErrorActionId } from '../protocol/messages';
@@ -12,14 +13,15 @@ export interface StreamingClient {
   stream(request: ChatRequest, options?: { signal?: AbortSignal }): AsyncIterable<StreamEvent>;
 }
 
-/** Everything one request needs, resolved by the host at send time (settings can change). */
-export interface PreparedRequest {
+/**
+ * Everything one request needs, resolved by the host at send time (settings can change). The
+ * sampling and reasoning parameters come from src/config/requestPolicy.ts.
+ */
+export interface PreparedRequest extends RequestOptions {
   client: StreamingClient;
   model: string;
   api: ChatRequest['api'];
   system?: string;
-  maxTokens?: number;
-  temperature?: number;
   /** Context window of the model, from /models or the catalog. */
   contextLength: number;
   /** Reply budget reserved when cutting history. */
@@ -168,6 +170,8 @@ export class ChatService {
       messages: turns,
       maxTokens: prepared.maxTokens,
       temperature: prepared.temperature,
+      thinkingBudgetTokens: prepared.thinkingBudgetTokens,
+      reasoningEffort: prepared.reasoningEffort,
     };
     const usage: Usage = {};
     let failure: GmiErrorInfo | undefined;

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { ReasoningEffort } from '../gmi/types';
+import { parseReasoningEffort, parseThinking } from './requestPolicy';
 
 export type ApiSetting = 'auto' | 'chatCompletions' | 'messages';
 
@@ -13,6 +15,10 @@ export interface GmiSettings {
   baseUrl: string;
   maxTokens?: number;
   temperature?: number;
+  /** gmi.thinking: the extended-thinking budget in tokens; undefined when `off`. */
+  thinkingBudgetTokens?: number;
+  /** gmi.reasoningEffort; undefined: the model's default. */
+  reasoningEffort?: ReasoningEffort;
   systemPrompt: string;
   idleTimeoutMs: number;
 }
@@ -43,6 +49,8 @@ export function readSettings(): GmiSettings {
     baseUrl,
     maxTokens: positiveNumber(c.get('maxTokens')),
     temperature: typeof temperature === 'number' && temperature >= 0 && temperature <= 2 ? temperature : undefined,
+    thinkingBudgetTokens: parseThinking(c.get('thinking')),
+    reasoningEffort: parseReasoningEffort(c.get('reasoningEffort')),
     systemPrompt: c.get<string>('systemPrompt') ?? '',
     idleTimeoutMs: Math.min(Math.max(idle, 5), 600) * 1000,
   };

@@ -1,0 +1,83 @@
+// API fidelity through the whole chain in plain Node: ChatService + GmiClient + the loopback server.
+// What the request carries for the settings, and what the reply shows for what the server sends.
+import * as assert from 'node:assert/strict';
+import { ChatService, type PreparedRequest } from '../../src/chat/chatService';
+import { Conversation, type StoredMessage } from '../../src/chat/conversation';
+import { GmiClient } from '../../src/gmi/client';
+import { resolveApi } from '../../src/gmi/baseUrl';
+import { startFakeGmi, type FakeGmi, type RecordedRequest } from '../fake-gmi/server';
+import './helpers/unhandledRejections';
+
+describe('chat: API fidelity (chat + client + server)', function () {
+  this.timeout(20_000);
+  let fake: FakeGmi;
+  let client: GmiClient;
+  let conversation: Conversation;
+  let settings: Partial<PreparedRequest>;
+  let chat: ChatService;
+  const logLines: string[] = [];
+
+  beforeEach(async () => {
+    fake = await startFakeGmi();
+    client = new GmiClient({
+      baseUrl: fake.baseUrl,
+      apiKey: 'k',
+      maxRetries: 2,
+      idleTimeoutMs: 5_000,
+      sleep: async () => undefined,
+      logger: { info: (m) => logLines.push(m), warn: (m) => logLines.push(m), error: (m) => logLines.push(m) },
+    });
+    conversation = new Conversation();
+    settings = {};
+    logLines.length = 0;
+    chat = new ChatService({
+      conversation,
+      prepare: async () => {
+        const model = settings.model ?? 'anthropic/claude-sonnet-4.5';
+        return { client, model, api: resolveApi(model), contextLength: 200_000, maxOutputTokens: 8_000, ...settings };
+      },
+    });
+  });
+
+  afterEach(async () => {
+    await client.close();
+    await fake.close();
+  });
+
+  const body = (r: RecordedRequest): Record<string, unknown> => r.body as Record<string, unknown>;
+  const reply = (): StoredMessage => [...conversation.messages].reverse().find((m) => m.role === 'assistant')!;
+  const after = (m: StoredMessage): StoredMessage | undefined => conversation.messages[conversation.messages.indexOf(m) + 1];
+
+  describe('gmi.thinking and gmi.reasoningEffort', () => {
+    it('a thinking budget turns on extended thinking for Claude; the thinking shows in the reply’s Thinking', async () => {
+      settings = { thinkingBudgetTokens: 6000, temperature: 0.4 };
+      fake.enqueue({ thinking: 'Weighing both options.', text: 'Pick the first.' });
+      await chat.send('Which one?');
+      const sent = body(fake.requests[0]);
+      assert.deepEqual(sent.thinking, { type: 'enabled', budget_tokens: 6000 });
+      assert.ok((sent.max_tokens as number) > 6000);
+      assert.equal(sent.temperature, undefined, 'no temperature with thinking');
+      assert.equal(reply().thinking, 'Weighing both options.');
+      assert.equal(reply().text, 'Pick the first.');
+    });
+
+    it('without a budget no thinking is asked for', async () => {
+      await chat.send('Which one?');
+      assert.equal(body(fake.requests[0]).thinking, undefined);
+    });
+
+    it('reasoning effort goes to the families that take it, and not to others (with a log line)', async () => {
+      settings = { model: 'openai/gpt-5', reasoningEffort: 'high' };
+      fake.enqueue({ thinking: 'Let me reason.', text: 'Done.' });
+      await chat.send('Think hard.');
+      assert.equal(body(fake.requests[0]).reasoning_effort, 'high');
+      assert.equal(reply().thinking, 'Let me reason.');
+
+      settings = { model: 'deepseek-ai/DeepSeek-V3.2', reasoningEffort: 'high' };
+      await chat.send('And now?');
+      assert.equal('reasoning_effort' in body(fake.requests[1]), false);
+      assert.ok(logLines.some((l) => /gmi\.reasoningEffort is not sent: deepseek-ai\/DeepSeek-V3\.2/.test(l)), logLines.join('\n'));
+      assert.ok(after(reply()) === undefined, 'no error');
+    });
+  });
+});
