@@ -186,6 +186,9 @@ export class ChatService {
           case 'thinking':
             conversation.append(reply.id, { thinking: event.text });
             break;
+          case 'textWasThinking':
+            conversation.textToThinking(reply.id);
+            break;
           case 'usage':
             Object.assign(usage, definedOnly(event.usage));
             break;

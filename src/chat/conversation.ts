@@ -109,6 +109,18 @@ export class Conversation {
     this.emit(e);
   }
 
+  /**
+   * Moves a streaming reply's text to its thinking: the model closed a reasoning block it never
+   * opened (StreamEvent `textWasThinking`), so what looked like the answer was reasoning.
+   */
+  textToThinking(id: string): void {
+    const m = this.byId.get(id);
+    if (!m || m.role !== 'assistant' || m.state !== 'streaming' || !m.text) return;
+    m.thinking = (m.thinking ?? '') + m.text;
+    m.text = '';
+    this.emit({ kind: 'updated', message: snapshot(m) });
+  }
+
   /** Ends a streaming reply. A reply that already ended keeps its state (first ending wins). */
   finish(id: string, state: FinishState, extra?: { usage?: UsageView }): void {
     const m = this.byId.get(id);

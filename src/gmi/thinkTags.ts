@@ -1,5 +1,7 @@
 // `<think>…</think>` inside Chat Completions `content` (models that inline their reasoning) → thinking
-// events, separate from the answer text.
+// events, separate from the answer text. Also `…</think>answer` without the opening tag: models
+// whose chat template opens the block in the prompt (DeepSeek-R1, Qwen3 thinking models on some
+// hosts) send only the closing one.
 import type { StreamEvent } from './types';
 
 const OPEN = '<think>';
@@ -10,12 +12,21 @@ const CLOSE = '</think>';
  * A tag may arrive split across deltas, so a possible tag prefix at the end of a delta is held
  * back until the next one. An opening tag counts only before any visible text (that is where
  * such models put it); after that `<think>` is ordinary text, e.g. in code.
+ *
+ * A closing tag that was never opened ends reasoning that was already handed out as text: the
+ * splitter then yields `textWasThinking` with that text (consumers move it to thinking), the
+ * rest before the tag as thinking, and what follows as the answer. It counts once, only when no
+ * opening tag was seen, and never inside code (a fence left open or a backtick on its line).
  */
 export class ThinkTagSplitter {
   private inside = false;
   private sawText = false;
   private held = '';
   private afterThink = false;
+  /** An opening tag was seen, or an unopened closing one was already taken: no more splitting. */
+  private settled = false;
+  /** Text handed out while an unopened `</think>` could still turn it into thinking. */
+  private provisional = '';
 
   push(delta: string): StreamEvent[] {
     let s = this.held + delta;
@@ -37,8 +48,12 @@ export class ThinkTagSplitter {
         break;
       }
       if (this.sawText) {
-        emit(out, 'text', s);
-        break;
+        if (this.settled) {
+          emit(out, 'text', s);
+          break;
+        }
+        s = this.provisionalText(s, out);
+        continue;
       }
       // the answer usually follows the thinking after a blank line; drop that whitespace
       if (this.afterThink) s = s.replace(/^\s+/, '');
@@ -47,6 +62,7 @@ export class ThinkTagSplitter {
       const rest = s.slice(lead.length);
       if (rest.startsWith(OPEN)) {
         this.inside = true;
+        this.settled = true;
         s = rest.slice(OPEN.length);
         continue;
       }
@@ -55,8 +71,8 @@ export class ThinkTagSplitter {
         break;
       }
       this.sawText = true;
-      emit(out, 'text', s);
-      break;
+      // after a <think> block the answer is plain text; otherwise it may still close one
+      if (this.afterThink) this.settled = true;
     }
     return out;
   }
@@ -68,6 +84,50 @@ export class ThinkTagSplitter {
     this.held = '';
     return out;
   }
+
+  /**
+   * Text while an unopened `</think>` may still come: hands it out as text (holding back a possible
+   * start of the tag), or splits at the tag. Returns what is left to process ('' when done).
+   */
+  private provisionalText(s: string, out: StreamEvent[]): string {
+    const i = s.indexOf(CLOSE);
+    if (i >= 0 && closesReasoning(this.provisional + s.slice(0, i))) {
+      this.settled = true;
+      this.sawText = false;
+      this.afterThink = true;
+      if (this.provisional) out.push({ type: 'textWasThinking', text: this.provisional });
+      this.provisional = '';
+      emit(out, 'thinking', s.slice(0, i));
+      return s.slice(i + CLOSE.length);
+    }
+    if (i >= 0) {
+      // a tag inside code is text; keep looking after it
+      const upTo = i + CLOSE.length;
+      this.handOut(s.slice(0, upTo), out);
+      return s.slice(upTo);
+    }
+    const keep = partialSuffix(s, CLOSE);
+    this.handOut(s.slice(0, s.length - keep), out);
+    this.held = s.slice(s.length - keep);
+    return '';
+  }
+
+  private handOut(text: string, out: StreamEvent[]): void {
+    if (!text) return;
+    this.provisional += text;
+    emit(out, 'text', text);
+  }
+}
+
+/**
+ * Whether a `</think>` after `before` ends reasoning: not when `before` talks about the tags
+ * (has a `<think>`), nor inside code (an unclosed fence, or a backtick on the tag's line).
+ */
+function closesReasoning(before: string): boolean {
+  if (before.includes(OPEN)) return false;
+  const fences = before.match(/^ {0,3}(`{3,}|~{3,})/gm)?.length ?? 0;
+  if (fences % 2 === 1) return false;
+  return !before.slice(before.lastIndexOf('\n') + 1).includes('`');
 }
 
 function emit(out: StreamEvent[], type: 'text' | 'thinking', text: string): void {

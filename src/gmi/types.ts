@@ -121,6 +121,12 @@ export type StreamEvent =
   | { type: 'text'; text: string }
   | { type: 'thinking'; text: string }
   /**
+   * The text handed out so far (exactly `text`) was reasoning: the model closed a `</think>` it
+   * never opened (its chat template opens the block in the prompt). Consumers move that text to
+   * thinking; the answer follows as `text` events.
+   */
+  | { type: 'textWasThinking'; text: string }
+  /**
    * A complete tool call, yielded once its arguments have fully arrived (decoders assemble the
    * streamed fragments by index / content block). Arguments that are not a JSON object end the
    * stream with an `error` instead; a half-parsed call is never yielded.
