@@ -87,6 +87,7 @@ const FINISH: Record<string, EndReason> = {
   tool_calls: 'toolCalls',
   function_call: 'toolCalls',
   content_filter: 'contentFilter',
+  refusal: 'refusal', // not OpenAI's, but some gateways send it
 };
 
 interface ToolCallDelta {
@@ -108,6 +109,7 @@ export class ChatCompletionsDecoder implements StreamDecoder {
   private usage: Usage | undefined;
   private terminal = false;
   private sawOutput = false;
+  private refused = false;
   private unindexedId: string | undefined;
   private unindexedKey = -1;
 
@@ -136,7 +138,7 @@ export class ChatCompletionsDecoder implements StreamDecoder {
     if (!chunk || typeof chunk !== 'object') return [];
     const c = chunk as {
       choices?: Array<{
-        delta?: { content?: unknown; reasoning_content?: unknown; reasoning?: unknown; tool_calls?: unknown };
+        delta?: { content?: unknown; reasoning_content?: unknown; reasoning?: unknown; refusal?: unknown; tool_calls?: unknown };
         finish_reason?: string | null;
       }>;
       usage?: unknown;
@@ -148,6 +150,12 @@ export class ChatCompletionsDecoder implements StreamDecoder {
       const reasoning = typeof delta.reasoning_content === 'string' ? delta.reasoning_content : typeof delta.reasoning === 'string' ? delta.reasoning : '';
       if (reasoning) out.push({ type: 'thinking', text: reasoning });
       if (typeof delta.content === 'string' && delta.content) out.push(...this.think.push(delta.content));
+      // OpenAI sends a declined answer's words in `refusal` instead of `content`: show them, and
+      // end with `refusal` so the reply says the model declined
+      if (typeof delta.refusal === 'string' && delta.refusal) {
+        this.refused = true;
+        out.push(...this.think.flush(), { type: 'text', text: delta.refusal });
+      }
       if (Array.isArray(delta.tool_calls)) {
         for (const t of delta.tool_calls as ToolCallDelta[]) {
           if (!t || typeof t !== 'object') continue;
@@ -159,6 +167,7 @@ export class ChatCompletionsDecoder implements StreamDecoder {
     if (choice?.finish_reason) {
       out.push(...this.think.flush());
       this.finishReason = FINISH[choice.finish_reason] ?? 'unknown';
+      if (this.refused && this.finishReason === 'stop') this.finishReason = 'refusal';
       if (!this.takeCalls(out)) return out;
     }
     if (out.some((e) => e.type === 'text' || e.type === 'thinking')) this.sawOutput = true;
@@ -247,7 +256,12 @@ export function chatCompletionsReplyEvents(json: Record<string, unknown>, secret
   return [
     ...d.decode({
       data: JSON.stringify({
-        choices: [{ delta: { content: msg.content, reasoning_content: msg.reasoning_content, tool_calls: toolCalls }, finish_reason: choice?.finish_reason ?? 'stop' }],
+        choices: [
+          {
+            delta: { content: msg.content, reasoning_content: msg.reasoning_content, refusal: msg.refusal, tool_calls: toolCalls },
+            finish_reason: choice?.finish_reason ?? 'stop',
+          },
+        ],
         usage: json.usage ?? null,
       }),
     }),

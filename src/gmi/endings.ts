@@ -1,5 +1,5 @@
 // Endings a reader must be told about: a reply that stopped at its length limit, or that the model
-// or the provider declined. The same words in the sidebar and in VS Code's chat.
+// (refusal) or the provider (content filter) declined. Meant for the sidebar and VS Code's chat alike.
 import { replyTokenLimits } from './modelRules';
 import type { ChatRequest, EndReason, ErrorAction } from './types';
 
@@ -30,6 +30,18 @@ export function endingNotice(
     return {
       message: `The reply stopped at ${request.model}'s maximum reply length (${count(limit)} tokens). Ask it to continue where it stopped.`,
       actions: [],
+    };
+  }
+  if (reason === 'contentFilter') {
+    return {
+      message: "The provider's content filter stopped this reply (finish reason content_filter): it was declined, not finished. Rephrase the question, or try another model.",
+      actions: ['selectModel', 'retry'],
+    };
+  }
+  if (reason === 'refusal') {
+    return {
+      message: `${request.model} declined to answer (stop reason refusal). Rephrase the question, or try another model.`,
+      actions: ['selectModel', 'retry'],
     };
   }
   return undefined;

@@ -80,4 +80,41 @@ describe('chat: API fidelity (chat + client + server)', function () {
       assert.ok(after(reply()) === undefined, 'no error');
     });
   });
+
+  describe('endings the user can read', () => {
+    it('content_filter ends the reply with a notice that the provider declined, not a silent done', async () => {
+      settings = { model: 'openai/gpt-4o' };
+      fake.enqueue({ text: 'Here is how to', stopReason: 'content_filter' });
+      await chat.send('Something the filter dislikes');
+      const r = reply();
+      assert.equal(r.text, 'Here is how to', 'what arrived is kept');
+      const notice = after(r)!;
+      assert.equal(notice.role, 'error');
+      assert.equal(notice.replyTo, r.id);
+      assert.match(notice.text, /^The provider's content filter stopped this reply \(finish reason content_filter\): it was declined, not finished\./);
+      assert.deepEqual(notice.actions, ['selectModel', 'retry']);
+    });
+
+    it('Messages stop reason refusal: the model declined', async () => {
+      fake.enqueue({ text: '', stopReason: 'refusal' });
+      await chat.send('Something the model refuses');
+      const notice = after(reply())!;
+      assert.equal(notice.text, 'anthropic/claude-sonnet-4.5 declined to answer (stop reason refusal). Rephrase the question, or try another model.');
+    });
+
+    it('Chat Completions refusal: its words are shown, then the notice', async () => {
+      settings = { model: 'openai/gpt-4o' };
+      const chunk = (delta: Record<string, unknown>, finish: string | null = null): string =>
+        `data: ${JSON.stringify({ choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+      fake.enqueue({ rawEvents: chunk({ role: 'assistant', content: null, refusal: "I'm sorry, " }) + chunk({ refusal: "I can't help with that." }) + chunk({}, 'stop') + 'data: [DONE]\n\n' });
+      await chat.send('Something the model refuses');
+      assert.equal(reply().text, "I'm sorry, I can't help with that.");
+      assert.match(after(reply())!.text, /^openai\/gpt-4o declined to answer/);
+    });
+
+    it('a normal stop adds nothing', async () => {
+      await chat.send('Hello');
+      assert.equal(after(reply()), undefined);
+    });
+  });
 });
