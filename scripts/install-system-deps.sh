@@ -4,7 +4,8 @@
 # it checks with dpkg first and runs `apt-get update` at most once, only when something is missing.
 set -euo pipefail
 
-PACKAGES=(chromium ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config)
+# make: node-gyp builds the native modules with it (g++ alone does not bring it).
+PACKAGES=(chromium ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config make)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -12,7 +12,7 @@
 //   (default: every supported version; prints one `<vscode version> <entry.js>` line per version)
 // As a module: `await ensureCodeServer('1.139.1')` → { vscodeVersion, codeServerVersion, entryJs, node, env() }.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +82,7 @@ const DEBIAN_NEEDS = [
   ['chromium', '/usr/bin/chromium'],
   ['ripgrep', '/usr/bin/rg'],
   ['pkg-config', '/usr/bin/pkg-config'],
+  ['make', '/usr/bin/make'],
   ['libkrb5-dev', '/usr/include/krb5.h'],
   ['libx11-dev', '/usr/include/X11/Xlib.h'],
   ['libxkbfile-dev', '/usr/include/X11/extensions/XKBfile.h'],
@@ -158,6 +159,31 @@ function run(cmd, args, cwd, env) {
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], env });
 }
 
+/**
+ * Headers of the Node running this script (for native modules of builds that run on it): next to
+ * its binary (official tarballs, NodeSource's /usr, nvm), or else the same version's `node-<platform>-<arch>`
+ * package from the npm registry, cached in .vscode-test/ (node-gyp would download them from nodejs.org).
+ */
+export function runningNodeHeaders() {
+  if (process.env.npm_config_nodedir) return process.env.npm_config_nodedir;
+  const prefix = resolve(dirname(realpathSync(process.execPath)), '..');
+  if (existsSync(join(prefix, 'include', 'node', 'node.h'))) return prefix;
+  const version = process.versions.node;
+  const dir = join(cacheRoot, `node-headers-${version}`);
+  const pkg = join(dir, 'node_modules', `node-${process.platform}-${process.arch}`);
+  if (!existsSync(join(pkg, 'include', 'node', 'node.h'))) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'node-headers-cache', private: true }, null, 2));
+    run('npm', ['install', '--ignore-scripts', '--no-save', '--no-package-lock', `node-${process.platform}-${process.arch}@${version}`], dir, {
+      ...process.env,
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_update_notifier: 'false',
+    });
+  }
+  return pkg;
+}
+
 /** npm's environment for one build: its Node first on PATH and node-gyp pointed at that Node's headers. */
 function npmEnv(l) {
   const env = {
@@ -170,8 +196,7 @@ function npmEnv(l) {
   };
   // node-gyp would download Node's headers: use the ones that came with that Node. (~/.npmrc may say
   // nodedir=/usr, Node 20's headers, which must not be used for Node 24.)
-  if (l.nodePkg) env.npm_config_nodedir = l.nodePkg;
-  else if (!process.env.npm_config_nodedir && existsSync('/usr/include/node/node.h')) env.npm_config_nodedir = '/usr';
+  env.npm_config_nodedir = l.nodePkg ?? runningNodeHeaders();
   return env;
 }
 
@@ -181,8 +206,12 @@ function installNode(l) {
   rmSync(l.nodeDir, { recursive: true, force: true });
   mkdirSync(l.nodeDir, { recursive: true });
   writeFileSync(join(l.nodeDir, 'package.json'), JSON.stringify({ name: 'node-cache', private: true }, null, 2));
-  const env = npmEnv({ ...l, nodePkg: undefined, node: process.execPath });
-  delete env.npm_config_nodedir;
+  const env = {
+    ...process.env,
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+  };
   run('npm', ['install', '--no-save', '--no-package-lock', `node@${version}`], l.nodeDir, env);
   const r = spawnSync(l.node, ['--version'], { encoding: 'utf8' });
   if (r.stdout?.trim() !== `v${version}`) throw new Error(`Node ${version} from npm did not install: ${l.node} --version printed ${JSON.stringify(r.stdout ?? r.error)}`);
