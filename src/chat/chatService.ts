@@ -8,6 +8,7 @@ import type { ErrorActionId } from '../protocol/messages';
 import type { Conversation, StoredMessage } from './conversation';
 import { contextBudget, fitHistory } from './context';
 import { toChatTurns } from './prompts';
+import { replyUsage } from './replyUsage';
 
 export interface StreamingClient {
   stream(request: ChatRequest, options?: { signal?: AbortSignal }): AsyncIterable<StreamEvent>;
@@ -210,10 +211,7 @@ export class ChatService {
       ended = 'error';
     }
     if (signal.aborted && ended !== 'done') ended = 'stopped';
-    const usageView =
-      usage.inputTokens !== undefined || usage.outputTokens !== undefined
-        ? { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }
-        : undefined;
+    const usageView = replyUsage(request.model, request.api, usage);
     conversation.finish(reply.id, ended, usageView ? { usage: usageView } : undefined);
     const notice = ended === 'done' && endReason ? endingNotice(endReason, request) : undefined;
     if (failure && ended === 'error') {

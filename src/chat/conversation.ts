@@ -270,6 +270,8 @@ function describe(v: unknown): string {
   return typeof v;
 }
 
+const USAGE_FIELDS: ReadonlyArray<keyof UsageView> = ['inputTokens', 'outputTokens', 'cachedTokens', 'cacheWriteTokens', 'reasoningTokens', 'costUsd', 'pricesAsOf'];
+
 const ASSISTANT_STATES: readonly AssistantState[] = ['streaming', 'done', 'stopped', 'error', 'interrupted'];
 
 /**
@@ -288,8 +290,7 @@ function readStoredMessage(v: unknown): StoredMessage | undefined {
     if (src.model !== undefined) m.model = src.model;
     if (src.usage !== undefined) {
       m.usage = {};
-      if (src.usage.inputTokens !== undefined) m.usage.inputTokens = src.usage.inputTokens;
-      if (src.usage.outputTokens !== undefined) m.usage.outputTokens = src.usage.outputTokens;
+      for (const k of USAGE_FIELDS) if (src.usage[k] !== undefined) (m.usage as Record<string, unknown>)[k] = src.usage[k];
     }
   } else if (src.role === 'error') {
     m.actions = src.actions ? [...src.actions] : [];

@@ -6,9 +6,20 @@ export type MessageRole = 'user' | 'assistant' | 'error';
 export type AssistantState = 'streaming' | 'done' | 'stopped' | 'error' | 'interrupted';
 export type ErrorActionId = 'setApiKey' | 'selectModel' | 'retry' | 'openSettings' | 'openLog';
 
+/**
+ * A reply's usage as shown under it. `inputTokens` is the whole prompt in both wire formats
+ * (Messages' uncached input + cache reads + cache writes); `cachedTokens` of it were read from
+ * the prompt cache, `cacheWriteTokens` written to it. `reasoningTokens` are part of `outputTokens`.
+ * `costUsd` is an estimate from the catalog's list prices read on `pricesAsOf` (docs/MODELS.md).
+ */
 export interface UsageView {
   inputTokens?: number;
   outputTokens?: number;
+  cachedTokens?: number;
+  cacheWriteTokens?: number;
+  reasoningTokens?: number;
+  costUsd?: number;
+  pricesAsOf?: string;
 }
 
 /** A message as the webview shows it. The host's conversation model is the source of truth. */
@@ -121,7 +132,15 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
 function isUsage(v: unknown): v is UsageView {
   if (!isObj(v)) return false;
   const n = (x: unknown) => x === undefined || (typeof x === 'number' && Number.isFinite(x) && x >= 0);
-  return n(v.inputTokens) && n(v.outputTokens);
+  return (
+    n(v.inputTokens) &&
+    n(v.outputTokens) &&
+    n(v.cachedTokens) &&
+    n(v.cacheWriteTokens) &&
+    n(v.reasoningTokens) &&
+    n(v.costUsd) &&
+    (v.pricesAsOf === undefined || (typeof v.pricesAsOf === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v.pricesAsOf)))
+  );
 }
 
 export function isMessageView(v: unknown): v is MessageView {

@@ -2,6 +2,7 @@
 // (the host's state), with streamed text rendered incrementally. Knows nothing of scrolling, the
 // composer or the host: ChatApp owns those and calls in here.
 import { NEXT_STEPS } from '../actions/nextSteps';
+import { formatUsd } from '../usage/usageTracker';
 import type { ErrorActionId, MessageView } from '../protocol/messages';
 import { h, htmlFragment, icon } from './dom';
 import { renderMarkdown } from './markdown';
@@ -63,13 +64,25 @@ function showAllBar(doc: Document, text: string, shown: number): HTMLElement {
       icon(doc, 'unfold'), `Show all — ${numberFormat.format(lines)} more ${lines === 1 ? 'line' : 'lines'} (${numberFormat.format(kb)} KB)`));
 }
 
-/** "anthropic/claude-sonnet-4.5 · 1,234 in · 56 out" */
+/** "anthropic/claude-sonnet-4.5 · 1,234 in (1,000 cached) · 56 out (20 reasoning) · ~$0.0042" */
 export function formatMeta(view: MessageView): string {
   const parts: string[] = [];
+  const u = view.usage;
+  const n = (x: number): string => numberFormat.format(x);
   if (view.model) parts.push(view.model);
-  if (view.usage?.inputTokens !== undefined) parts.push(`${numberFormat.format(view.usage.inputTokens)} in`);
-  if (view.usage?.outputTokens !== undefined) parts.push(`${numberFormat.format(view.usage.outputTokens)} out`);
+  if (u?.inputTokens !== undefined) {
+    const cache = [u.cachedTokens ? `${n(u.cachedTokens)} cached` : '', u.cacheWriteTokens ? `${n(u.cacheWriteTokens)} cache write` : ''].filter(Boolean);
+    parts.push(`${n(u.inputTokens)} in${cache.length ? ` (${cache.join(', ')})` : ''}`);
+  }
+  if (u?.outputTokens !== undefined) parts.push(`${n(u.outputTokens)} out${u.reasoningTokens ? ` (${n(u.reasoningTokens)} reasoning)` : ''}`);
+  if (u?.costUsd !== undefined) parts.push(`~${formatUsd(u.costUsd)}`);
   return parts.join(' · ');
+}
+
+/** The footer's tooltip: what the cost is. */
+function metaTitle(view: MessageView): string | undefined {
+  const asOf = view.usage?.pricesAsOf;
+  return view.usage?.costUsd !== undefined ? `Estimated cost from list prices${asOf ? ` as of ${asOf}` : ''}; your GMI invoice is authoritative.` : undefined;
 }
 
 export class MessageEntries {
@@ -206,7 +219,8 @@ export class MessageEntries {
     if (view.role === 'assistant' && view.state !== 'streaming') {
       const footer = h(doc, 'div', { class: 'message-footer' });
       const meta = formatMeta(view);
-      if (meta) footer.append(h(doc, 'span', { class: 'meta', 'data-testid': 'meta' }, meta));
+      const title = metaTitle(view);
+      if (meta) footer.append(h(doc, 'span', { class: 'meta', 'data-testid': 'meta', ...(title ? { title } : {}) }, meta));
       const stateLabel = STATE_LABELS[view.state ?? 'done'];
       if (stateLabel) footer.append(h(doc, 'span', { class: `state-label state-${view.state}` }, stateLabel));
       if ((view.state === 'interrupted' || view.state === 'error' || view.state === 'stopped') && !this.retryBelow.has(view.id)) {

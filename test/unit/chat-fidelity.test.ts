@@ -117,4 +117,38 @@ describe('chat: API fidelity (chat + client + server)', function () {
       assert.equal(after(reply()), undefined);
     });
   });
+
+  describe('usage that adds up', () => {
+    it('Chat Completions with running totals in every chunk: the last totals count; cached and reasoning tokens and the cost are shown', async () => {
+      settings = { model: 'openai/gpt-4o' };
+      fake.enqueue({ text: 'A fairly long answer, sent in many small pieces.', chunkSize: 3, usageInEveryChunk: true, usage: { input: 1200, output: 300, cached: 1000, reasoning: 50 } });
+      await chat.send('Q');
+      // gpt-4o: 200 uncached × $2.50 + 1,000 cached × $1.25 + 300 out × $10, per million
+      assert.deepEqual(reply().usage, { inputTokens: 1200, outputTokens: 300, cachedTokens: 1000, reasoningTokens: 50, costUsd: 0.00475, pricesAsOf: '2026-12-01' });
+    });
+
+    it('Messages: cache reads and writes are part of the input shown, and priced as such', async () => {
+      fake.enqueue({ text: 'ok', usage: { input: 50, output: 100, cached: 2000, cacheWrite: 300 } });
+      await chat.send('Q');
+      const u = reply().usage!;
+      assert.equal(u.inputTokens, 2350);
+      assert.equal(u.cachedTokens, 2000);
+      assert.equal(u.cacheWriteTokens, 300);
+      // Sonnet 4.5: 50 × $3 + 2,000 × $0.30 + 300 × $3.75 + 100 × $15, per million
+      assert.ok(Math.abs(u.costUsd! - 0.003375) < 1e-12, String(u.costUsd));
+    });
+
+    it('no cost for a model without prices; the usage survives a save and a reload', async () => {
+      settings = { model: 'example-org/fake-model-1' };
+      fake.enqueue({ text: 'ok', usage: { input: 10, output: 5, reasoning: 2 } });
+      await chat.send('Q');
+      assert.deepEqual(reply().usage, { inputTokens: 10, outputTokens: 5, reasoningTokens: 2 });
+      settings = { model: 'openai/gpt-4o' };
+      fake.enqueue({ text: 'ok', usage: { input: 10, output: 5, cached: 4 } });
+      await chat.send('Q2');
+      const reloaded = Conversation.fromJSON(JSON.parse(JSON.stringify(conversation.toJSON()))).conversation;
+      assert.deepEqual(reloaded.messages.map((m) => m.usage), conversation.messages.map((m) => m.usage));
+      assert.equal(reloaded.messages[3].usage?.cachedTokens, 4);
+    });
+  });
 });

@@ -61,7 +61,8 @@ describe('ChatService', () => {
     assert.equal(reply.thinking, 'hmm');
     assert.equal(reply.state, 'done');
     assert.equal(reply.model, 'anthropic/claude-sonnet-4.5');
-    assert.deepEqual(reply.usage, { inputTokens: 12, outputTokens: 3 });
+    // Sonnet 4.5 list prices: 12 × $3 + 3 × $15 per million
+    assert.deepEqual(reply.usage, { inputTokens: 12, outputTokens: 3, costUsd: 0.000081, pricesAsOf: '2026-12-01' });
     assert.equal(client.requests[0].system, 'be brief');
     assert.deepEqual(client.requests[0].messages, [{ role: 'user', content: 'Hi there' }]);
     assert.equal(chat.busy, false);
