@@ -176,7 +176,7 @@ export function messagesEvents(p: ReplyPlan, body: unknown, model: string): Item
   if (s.thinking) {
     const deltas: Array<Record<string, unknown>> = split(s.thinking, s.size).map((piece) => ({ type: 'thinking_delta', thinking: piece }));
     deltas.push({ type: 'signature_delta', signature: 'ZmFrZS1zaWduYXR1cmU=' });
-    block({ type: 'thinking', thinking: '' }, deltas, true);
+    block({ type: 'thinking', thinking: '', signature: '' }, deltas, true);
   }
   // a reply of only tool calls has no text block at all, as Messages sends it
   if (s.text !== '' || s.calls.length === 0) {
