@@ -12,13 +12,15 @@ export { DEFAULT_MAX_TOKENS, replyTokenLimits as messagesTokenLimits } from './m
 
 export function buildMessagesRequest(req: ChatRequest, auth: AuthOptions): BuiltRequest {
   const params = requestParameters(req, 'messages');
+  const messages = req.messages.map((m) => ({ role: m.role, content: typeof m.content === 'string' ? m.content : messagesBlocks(m.role, m.content) }));
   const body: Record<string, unknown> = {
     model: req.model,
     max_tokens: params.maxTokens,
-    messages: req.messages.map((m) => ({ role: m.role, content: typeof m.content === 'string' ? m.content : messagesBlocks(m.role, m.content) })),
+    messages,
     stream: true,
   };
   if (req.system) body.system = req.system;
+  if (params.rule.promptCaching) addCacheMarkers(body, messages);
   if (req.tools?.length) {
     body.tools = req.tools.map((t) => ({
       name: t.name,
@@ -31,6 +33,38 @@ export function buildMessagesRequest(req: ChatRequest, auth: AuthOptions): Built
   if (params.temperature !== undefined) body.temperature = params.temperature;
   const headers = { ...commonHeaders(auth), 'x-api-key': auth.apiKey, 'anthropic-version': ANTHROPIC_VERSION };
   return { path: 'messages', headers, body, notes: params.notes };
+}
+
+const EPHEMERAL = { type: 'ephemeral' } as const;
+
+/**
+ * Prompt caching (families whose rule says so): `cache_control` on the system prompt (which caches
+ * the tools before it too), on the newest turn (so the next request, which repeats this one and
+ * adds the reply and a new question, reads it all from the cache) and on the user turn before it
+ * (what the previous request wrote, so it is read even when the newest turn holds more blocks than
+ * Anthropic's ~20-block lookback). At most 3 markers, within Anthropic's limit of 4.
+ */
+function addCacheMarkers(body: Record<string, unknown>, messages: Array<{ role: string; content: unknown }>): void {
+  if (typeof body.system === 'string') body.system = [{ type: 'text', text: body.system, cache_control: EPHEMERAL }];
+  const last = messages.length - 1;
+  let previousUser = -1;
+  for (let i = last - 1; i >= 0; i--) {
+    if (messages[i].role === 'user') {
+      previousUser = i;
+      break;
+    }
+  }
+  for (const i of [previousUser, last]) if (i >= 0) markLastBlock(messages[i]);
+}
+
+function markLastBlock(message: { content: unknown }): void {
+  if (typeof message.content === 'string') {
+    if (message.content) message.content = [{ type: 'text', text: message.content, cache_control: EPHEMERAL }];
+    return;
+  }
+  const blocks = message.content as Array<Record<string, unknown>>;
+  const lastBlock = blocks[blocks.length - 1];
+  if (lastBlock) blocks[blocks.length - 1] = { ...lastBlock, cache_control: EPHEMERAL };
 }
 
 /** `none` is `{type: "none"}` (Anthropic's ToolChoiceNone: the model may not use tools). */

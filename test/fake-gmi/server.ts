@@ -12,11 +12,13 @@
 //   POST /__control/enqueue    JSON ReplyPlan or array of plans, used in order by the next chat/messages requests
 //   POST /__control/reset      forget plans and recorded requests
 //   GET  /__control/requests   recorded requests as JSON
-// What a reply may be told to do is ReplyPlan (plan.ts); the events it becomes are in replies.ts.
+// What a reply may be told to do is ReplyPlan (plan.ts); the events it becomes are in replies.ts;
+// Messages requests' cache_control markers are honoured by promptCache.ts (reset clears the cache).
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ReplyPlan } from './plan';
+import { countMarkers, FakePromptCache } from './promptCache';
 import { chatEvents, defaultErrorBody, messagesEvents, sse } from './replies';
 
 export type { FakeToolCall, ReplyPlan } from './plan';
@@ -72,6 +74,7 @@ export async function startFakeGmi(options: FakeGmiOptions = {}): Promise<FakeGm
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
   let closing = false;
+  const promptCache = new FakePromptCache();
 
   const wait = (ms: number, res: http.ServerResponse): Promise<void> =>
     new Promise((resolve) => {
@@ -149,6 +152,9 @@ export async function startFakeGmi(options: FakeGmiOptions = {}): Promise<FakeGm
 
     const model = typeof (body as { model?: unknown })?.model === 'string' ? (body as { model: string }).model : '';
     if (p.status && p.status >= 400) return sendError(res, p, isMessages, model);
+    if (isMessages && countMarkers(body) > 4) {
+      return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: `A maximum of 4 blocks with cache_control may be provided. Found ${countMarkers(body)}.` } });
+    }
     if (!p.status && !p.rawEvents && !model.includes('/')) {
       // GMI answers a bare or unknown model name with a plain-text 404.
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
@@ -173,7 +179,7 @@ export async function startFakeGmi(options: FakeGmiOptions = {}): Promise<FakeGm
       return void res.end();
     }
 
-    const items = isMessages ? messagesEvents(p, body, model) : chatEvents(p, body, model);
+    const items = isMessages ? messagesEvents(withCacheUsage(p, body), body, model) : chatEvents(p, body, model);
     let deltas = 0;
     for (const item of items) {
       if (res.destroyed) return;
@@ -199,6 +205,16 @@ export async function startFakeGmi(options: FakeGmiOptions = {}): Promise<FakeGm
     if (p.stallAfterChunks !== undefined && deltas >= p.stallAfterChunks) return;
     if (p.resetAfterChunks !== undefined && deltas >= p.resetAfterChunks) return void req.socket.destroy();
     res.end();
+  }
+
+  /**
+   * A Messages plan with the cache's reads and writes for this request's markers (promptCache.ts),
+   * unless the plan says what to report. Nothing changes when nothing was read or written.
+   */
+  function withCacheUsage(p: ReplyPlan, body: unknown): ReplyPlan {
+    const use = promptCache.use((body ?? {}) as Record<string, unknown>);
+    if (p.usage?.cached !== undefined || p.usage?.cacheWrite !== undefined || (use.cached === 0 && use.cacheWrite === 0)) return p;
+    return { ...p, usage: { ...p.usage, input: p.usage?.input ?? use.input, cached: use.cached, cacheWrite: use.cacheWrite } };
   }
 
   function authorized(req: http.IncomingMessage, messages: boolean): boolean {
@@ -248,6 +264,7 @@ export async function startFakeGmi(options: FakeGmiOptions = {}): Promise<FakeGm
   }
 
   function reset(): void {
+    promptCache.clear();
     plans = [];
     requests.length = 0;
     outcomeWaiters.clear();

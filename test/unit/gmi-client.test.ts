@@ -177,7 +177,7 @@ describe('gmi/client through the fake server', function () {
     assert.equal(r.headers['anthropic-version'], '2023-06-01');
     assert.equal(r.headers['x-organization-id'], undefined);
     const body = r.body as Record<string, unknown>;
-    assert.equal(body.system, 'You are a test.');
+    assert.deepEqual(body.system, [{ type: 'text', text: 'You are a test.', cache_control: { type: 'ephemeral' } }]);
     assert.deepEqual(body.thinking, { type: 'enabled', budget_tokens: 3000 });
     assert.equal(body.max_tokens, 32000);
   });

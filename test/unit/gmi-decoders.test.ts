@@ -183,7 +183,7 @@ describe('gmi/ThinkTagSplitter', () => {
 });
 
 describe('gmi/messages', () => {
-  it('builds a request: top-level system, catalog max_tokens, both auth headers, version', () => {
+  it('builds a request: top-level system, catalog max_tokens, cache markers, both auth headers, version', () => {
     const built = buildMessagesRequest(
       { model: 'anthropic/claude-sonnet-4.5', api: 'messages', system: 'sys', messages: [{ role: 'user', content: 'q' }], temperature: 0.5 },
       { apiKey: KEY, organizationId: 'org-9' },
@@ -192,9 +192,9 @@ describe('gmi/messages', () => {
     assert.deepEqual(built.body, {
       model: 'anthropic/claude-sonnet-4.5',
       max_tokens: 32000,
-      messages: [{ role: 'user', content: 'q' }],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'q', cache_control: { type: 'ephemeral' } }] }],
       stream: true,
-      system: 'sys',
+      system: [{ type: 'text', text: 'sys', cache_control: { type: 'ephemeral' } }],
       temperature: 0.5,
     });
     assert.equal(built.headers['x-api-key'], KEY);

@@ -41,8 +41,12 @@ const ROUND_TRIP: ChatTurn[] = [
   },
 ];
 
+/**
+ * Messages requests use MiniMax (documented on /messages, no prompt caching) so these bodies show
+ * the mapping alone; Claude's cache markers are tested in gmi-promptCaching.test.ts.
+ */
 function request(api: ChatRequest['api'], extra: Partial<ChatRequest> = {}): ChatRequest {
-  return { model: api === 'messages' ? 'anthropic/claude-sonnet-4.5' : 'openai/gpt-4o', api, messages: ROUND_TRIP, ...extra };
+  return { model: api === 'messages' ? 'MiniMaxAI/MiniMax-M2.1' : 'openai/gpt-4o', api, messages: ROUND_TRIP, ...extra };
 }
 
 describe('gmi: requests with tools and images', () => {

@@ -81,7 +81,8 @@ describe('gmi: tool round trip through the loopback server', () => {
             ['description', 'input_schema', 'name'],
           ]);
           assert.deepEqual(sent.tool_choice, { type: 'auto' });
-          assert.deepEqual(sent.messages[0].content[1], { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } });
+          // the question is the user turn before the newest one: it carries a cache marker
+          assert.deepEqual(sent.messages[0].content[1], { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG }, cache_control: { type: 'ephemeral' } });
         } else {
           assert.deepEqual(sent.tools.map((t: any) => [t.type, t.function.name]), [
             ['function', 'read_file'],
@@ -117,7 +118,8 @@ describe('gmi: tool round trip through the loopback server', () => {
               role: 'user',
               content: [
                 { type: 'tool_result', tool_use_id: 'call_1', content: 'export const a = 1;' },
-                { type: 'tool_result', tool_use_id: 'call_2', content: 'no matches', is_error: true },
+                // the newest turn's last block carries the cache marker
+                { type: 'tool_result', tool_use_id: 'call_2', content: 'no matches', is_error: true, cache_control: { type: 'ephemeral' } },
               ],
             },
           ]);
