@@ -175,12 +175,17 @@ export class ChatService {
       reasoningEffort: prepared.reasoningEffort,
     };
     const usage: Usage = {};
+    const status = new RetryStatus(conversation, reply.id);
     let failure: GmiErrorInfo | undefined;
     let ended: 'done' | 'stopped' | 'error' = 'error';
     let endReason: EndReason | undefined;
     try {
       for await (const event of prepared.client.stream(request, { signal })) {
+        if (event.type !== 'retry' && event.type !== 'usage') status.clear();
         switch (event.type) {
+          case 'retry':
+            status.waiting(event);
+            break;
           case 'text':
             conversation.append(reply.id, { text: event.text });
             break;
@@ -210,6 +215,7 @@ export class ChatService {
       failure = { kind: 'unknown', message: `Unexpected error: ${err instanceof Error ? err.message : String(err)}`, action: 'retry' };
       ended = 'error';
     }
+    status.clear();
     if (signal.aborted && ended !== 'done') ended = 'stopped';
     const usageView = replyUsage(request.model, request.api, usage);
     conversation.finish(reply.id, ended, usageView ? { usage: usageView } : undefined);
@@ -219,6 +225,45 @@ export class ChatService {
     } else if (notice) {
       conversation.addError(reply.id, notice.message, notice.actions);
     }
+  }
+}
+
+/**
+ * The reply's status while a retry waits: "Retrying in 2 s (rate limit reached, HTTP 429)", then,
+ * once the wait is over, "Retrying now (attempt 2 of 3; …)" until the reply's first event.
+ */
+class RetryStatus {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private shown = false;
+
+  constructor(
+    private readonly conversation: Conversation,
+    private readonly replyId: string,
+  ) {}
+
+  waiting(e: Extract<StreamEvent, { type: 'retry' }>): void {
+    this.stopTimer();
+    const secs = Math.max(1, Math.ceil(e.delayMs / 1000));
+    this.show(`Retrying in ${secs} s (${e.reason})`);
+    this.timer = setTimeout(() => this.show(`Retrying now (attempt ${e.attempt + 1} of ${e.maxRetries + 1}; ${e.reason})…`), e.delayMs);
+    this.timer.unref?.();
+  }
+
+  clear(): void {
+    this.stopTimer();
+    if (!this.shown) return;
+    this.shown = false;
+    this.conversation.setStatus(this.replyId, undefined);
+  }
+
+  private show(text: string): void {
+    this.shown = true;
+    this.conversation.setStatus(this.replyId, text);
+  }
+
+  private stopTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
   }
 }
 

@@ -121,11 +121,21 @@ export class Conversation {
     this.emit({ kind: 'updated', message: snapshot(m) });
   }
 
+  /** Sets (or with undefined, clears) what a streaming reply is waiting for, e.g. a retry. */
+  setStatus(id: string, status: string | undefined): void {
+    const m = this.byId.get(id);
+    if (!m || m.role !== 'assistant' || m.state !== 'streaming' || m.status === status) return;
+    if (status === undefined) delete m.status;
+    else m.status = status;
+    this.emit({ kind: 'updated', message: snapshot(m) });
+  }
+
   /** Ends a streaming reply. A reply that already ended keeps its state (first ending wins). */
   finish(id: string, state: FinishState, extra?: { usage?: UsageView }): void {
     const m = this.byId.get(id);
     if (!m || m.role !== 'assistant' || m.state !== 'streaming') return;
     m.state = state;
+    delete m.status;
     if (extra?.usage) m.usage = { ...extra.usage };
     this.emit({ kind: 'updated', message: snapshot(m) });
   }

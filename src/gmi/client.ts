@@ -27,7 +27,10 @@ export interface GmiClientOptions {
   dispatcher?: Dispatcher;
   /** Longest silence between body chunks before the stream is abandoned. Default 60 000. */
   idleTimeoutMs?: number;
-  /** Longest wait for response headers. Default 60 000. */
+  /**
+   * Longest wait for response headers. Default: `idleTimeoutMs` (gmi.idleTimeoutSeconds), since a
+   * reasoning model may think for minutes before its first byte, else 60 000.
+   */
   headersTimeoutMs?: number;
   /** Retries before the first event. Default 2. */
   maxRetries?: number;
@@ -85,7 +88,7 @@ export class GmiClient {
     };
     this.transport = new Transport({
       dispatcher: this.dispatcher,
-      headersTimeoutMs: o.headersTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+      headersTimeoutMs: o.headersTimeoutMs ?? o.idleTimeoutMs ?? DEFAULT_TIMEOUT_MS,
       idleTimeoutMs: o.idleTimeoutMs ?? DEFAULT_TIMEOUT_MS,
       maxRetries: Math.max(0, o.maxRetries ?? DEFAULT_MAX_RETRIES),
       sleep: o.sleep ?? abortableSleep,

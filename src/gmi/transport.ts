@@ -52,6 +52,27 @@ export interface TransportOptions {
   secrets: ReadonlyArray<string | undefined>;
 }
 
+/** Why an attempt is retried, in a few words for a status line ("rate limit reached, HTTP 429"). */
+export function shortReason(e: GmiErrorInfo): string {
+  const http = e.status ? `, HTTP ${e.status}` : '';
+  switch (e.kind) {
+    case 'rateLimit':
+      return `rate limit reached${http}`;
+    case 'overloaded':
+      return `GMI is overloaded${http}`;
+    case 'server':
+      return `server error${http}`;
+    case 'timeout':
+      return e.status ? `timed out${http}` : 'no answer in time';
+    case 'network':
+      return 'connection failed';
+    case 'stream':
+      return 'the reply was cut off';
+    default:
+      return e.status ? `HTTP ${e.status}` : e.kind;
+  }
+}
+
 /** setTimeout-based sleep that clears its timer when the signal aborts. */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -138,9 +159,10 @@ export class Transport {
 
     for (let retries = 0; ; retries++) {
       if (ex.signal?.aborted) return finish({ type: 'cancelled' }, retries);
-      log.info(`${ex.method} ${where}${ex.logDetail ? ` ${ex.logDetail}` : ''}${retries ? ` retry=${retries}` : ''}`);
+      // one line per attempt, so a retried request reads as such in the log
+      log.info(`${ex.method} ${where}${ex.logDetail ? ` ${ex.logDetail}` : ''}${retries ? ` (attempt ${retries + 1} of ${maxRetries + 1})` : ''}`);
       const tAttempt = Date.now();
-      let retry: { reason: string; headers?: HeaderBag } | undefined;
+      let retry: { error: GmiErrorInfo; headers?: HeaderBag } | undefined;
 
       let res: ResponseData | undefined;
       try {
@@ -154,9 +176,9 @@ export class Transport {
         });
       } catch (err) {
         if (ex.signal?.aborted) return finish({ type: 'cancelled' }, retries);
-        const info = errorFromException(err, secrets, ex.url.host);
+        const info = errorCode(err) === 'UND_ERR_HEADERS_TIMEOUT' ? this.noAnswerError() : errorFromException(err, secrets, ex.url.host);
         if (!shouldRetry({ retriesSoFar: retries, maxRetries, kind: info.kind })) return finish({ type: 'failed', error: info }, retries);
-        retry = { reason: info.message };
+        retry = { error: info };
       }
 
       if (res) {
@@ -167,7 +189,7 @@ export class Transport {
           if (ex.signal?.aborted) return finish({ type: 'cancelled' }, retries);
           const info = errorFromResponse({ status, headers: res.headers, body: text, model: ex.model, url: where, secrets });
           if (!shouldRetry({ retriesSoFar: retries, maxRetries, status, headers: res.headers })) return finish({ type: 'failed', error: info }, retries);
-          retry = { reason: info.message, headers: res.headers };
+          retry = { error: info, headers: res.headers };
         } else {
           let outcome: BodyOutcome<T>;
           try {
@@ -178,7 +200,7 @@ export class Transport {
           if (outcome.type === 'failed' && 'retryAs' in outcome && outcome.retryAs) {
             const again = outcome.retryAs;
             if (!shouldRetry({ retriesSoFar: retries, maxRetries, kind: again.kind })) return finish({ type: 'failed', error: outcome.error }, retries);
-            retry = { reason: again.message };
+            retry = { error: again };
           } else {
             return finish(outcome.type === 'failed' ? { type: 'failed', error: outcome.error } : outcome, retries);
           }
@@ -186,15 +208,25 @@ export class Transport {
       }
 
       const delayMs = retryDelayMs(retries, retry?.headers, this.o.random);
-      const reason = retry?.reason ?? 'unknown';
-      log.warn(`retry ${retries + 1}/${maxRetries} in ${delayMs} ms: ${reason}`);
-      yield { type: 'retry', attempt: retries + 1, delayMs, reason: redact(reason, secrets) };
+      log.warn(`retry ${retries + 1}/${maxRetries} in ${delayMs} ms: ${retry?.error.message ?? 'unknown'}`);
+      const reason = retry ? shortReason(retry.error) : 'unknown';
+      yield { type: 'retry', attempt: retries + 1, maxRetries, delayMs, reason: redact(reason, secrets) };
       try {
         await this.o.sleep(delayMs, ex.signal);
       } catch {
         // a sleep that rejects on abort is fine; the check at the top of the loop ends it
       }
     }
+  }
+
+  /** No response headers within the headers timeout (gmi.idleTimeoutSeconds for chat requests). */
+  private noAnswerError(): GmiErrorInfo {
+    const secs = Number((this.o.headersTimeoutMs / 1000).toFixed(2));
+    return {
+      kind: 'timeout',
+      message: `GMI sent no answer within ${secs} s (gmi.idleTimeoutSeconds). Reasoning models can think for minutes before answering: raise the setting, or try again.`,
+      action: 'retry',
+    };
   }
 
   /**

@@ -133,7 +133,11 @@ export type StreamEvent =
    */
   | { type: 'toolCall'; id: string; name: string; input: Record<string, unknown> }
   | { type: 'usage'; usage: Usage }
-  | { type: 'retry'; attempt: number; delayMs: number; reason: string }
+  /**
+   * A failed attempt will be retried after `delayMs`: `attempt` is the retry about to be made
+   * (1 = the second try) of at most `maxRetries`; `reason` is short ("rate limit reached, HTTP 429").
+   */
+  | { type: 'retry'; attempt: number; maxRetries: number; delayMs: number; reason: string }
   | { type: 'end'; reason: EndReason }
   | { type: 'error'; error: GmiErrorInfo; /** true if any text/thinking was already yielded */ partial: boolean };
 

@@ -187,6 +187,16 @@ export class MessageEntries {
       if (notice.textContent !== view.notice) notice.replaceChildren(icon(doc, 'info'), doc.createTextNode(view.notice));
     } else notice?.remove();
 
+    // status of a streaming reply (e.g. a retry's wait), announced politely
+    let status = el.querySelector<HTMLElement>(':scope > [data-testid="reply-status"]');
+    if (view.role === 'assistant' && view.state === 'streaming' && view.status) {
+      if (!status) {
+        status = h(doc, 'div', { class: 'reply-status', 'data-testid': 'reply-status', role: 'status' });
+        el.insertBefore(status, body);
+      }
+      if (status.textContent !== view.status) status.replaceChildren(icon(doc, 'sync'), doc.createTextNode(view.status));
+    } else status?.remove();
+
     // thinking (assistant only; plain text, collapsed)
     if (view.role === 'assistant' && view.thinking) {
       const text = this.ensureThinking(entry);
