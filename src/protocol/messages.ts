@@ -38,6 +38,11 @@ export interface MessageView {
   replyTo?: string;
   /** A notice shown above the text, e.g. "selection was cut to fit the context". */
   notice?: string;
+  /**
+   * What a streaming reply is waiting for, e.g. "Retrying in 2 s (rate limit reached, HTTP 429)";
+   * gone once text arrives or the reply ends. Never stored.
+   */
+  status?: string;
 }
 
 export interface ChatStateView {
@@ -78,6 +83,7 @@ export const MAX_PROMPT_CHARS = 1_000_000;
 /** Longest link the host will consider opening. */
 export const MAX_LINK_CHARS = 4096;
 const MAX_ID_CHARS = 64;
+const MAX_STATUS_CHARS = 300;
 const MAX_BLOCK_INDEX = 10_000;
 
 const ERROR_ACTIONS: readonly ErrorActionId[] = ['setApiKey', 'selectModel', 'retry', 'openSettings', 'openLog'];
@@ -156,7 +162,8 @@ export function isMessageView(v: unknown): v is MessageView {
     (v.actions === undefined ||
       (Array.isArray(v.actions) && v.actions.every((a) => ERROR_ACTIONS.includes(a as ErrorActionId)))) &&
     (v.replyTo === undefined || isId(v.replyTo)) &&
-    (v.notice === undefined || typeof v.notice === 'string')
+    (v.notice === undefined || typeof v.notice === 'string') &&
+    (v.status === undefined || isStr(v.status, MAX_STATUS_CHARS))
   );
 }
 
