@@ -65,9 +65,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
   const refactor = new RefactorService(connection, models, log);
   const codeActions = new CodeActions(() => current.conversation, refactor, log);
   const runAction = async (action: ErrorActionId): Promise<void> => {
-    if (action === 'retry') {
+    if (action === 'retry' || action === 'dropOldestTurns') {
       const lastError = [...current.conversation.messages].reverse().find((m) => m.role === 'error' || m.state === 'interrupted');
-      if (lastError) await chat.retry(lastError.id);
+      if (lastError) await chat.retry(lastError.id, { dropOldestTurns: action === 'dropOldestTurns' });
       return;
     }
     const step = NEXT_STEPS[action];

@@ -36,13 +36,16 @@ export const NEXT_STEPS: Readonly<Record<ErrorActionId, NextStep>> = {
     sentence: 'check the GMI settings (Preferences: Open Settings, search “gmi”)',
   },
   openLog: { label: 'Show Log', icon: 'output', command: 'gmi.showLog', title: 'GMI: Show Log', sentence: 'see “GMI: Show Log” for details' },
+  // the sidebar resends with the history cut to fit (ChatService.retry); VS Code's chat keeps its own history
+  dropOldestTurns: { label: 'Drop oldest turns and retry', icon: 'fold-up', sentence: 'start a new chat, or leave out earlier turns' },
 };
 
 /** The next steps offered for a failed request: its own action first, then Retry, then the log. */
 export function failureActions(failure: Pick<GmiErrorInfo, 'kind' | 'action'>): ErrorActionId[] {
   const actions: ErrorActionId[] = [];
   if (failure.action && failure.action !== 'retry') actions.push(failure.action);
-  actions.push('retry');
+  // the same request again would overflow again
+  if (failure.kind !== 'contextOverflow') actions.push('retry');
   // A bad key or an unknown model is not explained better by the log.
   if (failure.kind !== 'auth' && failure.kind !== 'modelNotFound') actions.push('openLog');
   return actions;

@@ -3,10 +3,10 @@
 import { failureActions } from '../actions/nextSteps';
 import type { RequestOptions } from '../config/requestPolicy';
 import { endingNotice } from '../gmi/endings';
-import type { ChatRequest, ChatTurn, EndReason, GmiErrorInfo, StreamEvent, Usage } from '../gmi/types';
+import type { ChatRequest, ChatTurn, ContextOverflow, EndReason, GmiErrorInfo, StreamEvent, Usage } from '../gmi/types';
 import type { ErrorActionId } from '../protocol/messages';
 import type { Conversation, StoredMessage } from './conversation';
-import { contextBudget, fitHistory } from './context';
+import { contextBudget, estimateTokens, fitHistory } from './context';
 import { toChatTurns } from './prompts';
 import { replyUsage } from './replyUsage';
 
@@ -47,10 +47,29 @@ export interface SendOptions {
   notice?: string;
 }
 
+export interface RetryOptions {
+  /**
+   * GMI said the prompt is too long: resend with the history cut to fit what the server said it
+   * takes (or, without numbers, half of what was sent), telling the user how much was left out.
+   */
+  dropOldestTurns?: boolean;
+}
+
+/** What was sent in a request GMI refused as too long, to cut the history for its retry. */
+interface Overflow extends ContextOverflow {
+  replyId: string;
+  /** Our estimate of the history that was sent. */
+  historyTokens: number;
+}
+
+/** Head-room kept below the size the server said fits, for our estimate's error. */
+const OVERFLOW_MARGIN = 0.9;
+
 export type BusyListener = (busy: boolean) => void;
 
 export class ChatService {
   private running: { controller: AbortController; replyId: string; done: Promise<void> } | undefined;
+  private overflow: Overflow | undefined;
   private readonly busyListeners = new Set<BusyListener>();
 
   constructor(private readonly deps: ChatServiceDeps) {}
@@ -77,7 +96,7 @@ export class ChatService {
   }
 
   /** Retries a failed, stopped or interrupted reply: drops it and asks again with the same history. */
-  async retry(replyId: string): Promise<boolean> {
+  async retry(replyId: string, options: RetryOptions = {}): Promise<boolean> {
     if (this.running) return false;
     const conversation = this.deps.conversation;
     const messages = conversation.messages;
@@ -95,9 +114,10 @@ export class ChatService {
       }
     }
     if (previousUser < 0) return false;
+    const overflow = options.dropOldestTurns ? this.overflowBudget(target) : undefined;
     const firstToDrop = messages[previousUser + 1];
     if (firstToDrop) conversation.truncateFrom(firstToDrop.id);
-    await this.run();
+    await this.run(overflow);
     return true;
   }
 
@@ -116,7 +136,23 @@ export class ChatService {
     for (const l of this.busyListeners) l(busy);
   }
 
-  private async run(): Promise<void> {
+  /**
+   * The history budget for resending a request GMI refused as too long: what was sent, scaled to
+   * what the server said fits (its context minus the reply it counted, over the prompt it counted),
+   * with a margin; half of what was sent when it gave no numbers (or after a reload).
+   */
+  private overflowBudget(replyId: string | undefined): number {
+    const conversation = this.deps.conversation;
+    const o = this.overflow?.replyId === replyId ? this.overflow : undefined;
+    const sent = o?.historyTokens ?? toChatTurns(conversation.messages).reduce((sum, t) => sum + estimateTokens(t.content), 0);
+    if (o?.promptTokens && o.limitTokens) {
+      const fits = Math.max(0, o.limitTokens - (o.outputTokens ?? 0));
+      return Math.floor(Math.min(sent - 1, (sent * fits * OVERFLOW_MARGIN) / o.promptTokens));
+    }
+    return Math.floor(sent / 2);
+  }
+
+  private async run(overflowBudget?: number): Promise<void> {
     const conversation = this.deps.conversation;
     const controller = new AbortController();
     let finishRun!: () => void;
@@ -141,15 +177,19 @@ export class ChatService {
         return;
       }
       const history = toChatTurns(conversation.messages);
-      const budget = contextBudget(prepared.contextLength, prepared.maxOutputTokens, prepared.system ?? '');
+      let budget = contextBudget(prepared.contextLength, prepared.maxOutputTokens, prepared.system ?? '');
+      if (overflowBudget !== undefined) budget = Math.min(budget, overflowBudget);
       const fitted = fitHistory(history, budget);
       if (fitted.notice) this.deps.log?.warn(`Context: ${fitted.notice}`);
       if (fitted.dropped > 0) {
         this.deps.log?.info(`Context: left out the ${fitted.dropped} oldest turn(s) to fit ${prepared.model}'s context.`);
       }
-      const reply = conversation.startAssistant(prepared.model);
+      const notice = [leftOutNotice(fitted.dropped, prepared.model, overflowBudget !== undefined), fitted.notice].filter(Boolean).join(' ');
+      const reply = conversation.startAssistant(prepared.model, notice ? { notice } : undefined);
       this.running.replyId = reply.id;
-      await this.consume(prepared, fitted.turns, reply, controller.signal);
+      const historyTokens = fitted.turns.reduce((sum, t) => sum + estimateTokens(t.content), 0);
+      const failure = await this.consume(prepared, fitted.turns, reply, controller.signal);
+      this.overflow = failure?.kind === 'contextOverflow' ? { ...failure.overflow, replyId: reply.id, historyTokens } : undefined;
     } finally {
       this.running = undefined;
       finishRun();
@@ -157,12 +197,13 @@ export class ChatService {
     }
   }
 
+  /** Streams the reply into the conversation; returns the failure, if it failed. */
   private async consume(
     prepared: PreparedRequest,
     turns: ChatTurn[],
     reply: StoredMessage,
     signal: AbortSignal,
-  ): Promise<void> {
+  ): Promise<GmiErrorInfo | undefined> {
     const conversation = this.deps.conversation;
     const request: ChatRequest = {
       model: prepared.model,
@@ -222,9 +263,10 @@ export class ChatService {
     const notice = ended === 'done' && endReason ? endingNotice(endReason, request) : undefined;
     if (failure && ended === 'error') {
       conversation.addError(reply.id, failure.message, failureActions(failure));
-    } else if (notice) {
-      conversation.addError(reply.id, notice.message, notice.actions);
+      return failure;
     }
+    if (notice) conversation.addError(reply.id, notice.message, notice.actions);
+    return undefined;
   }
 }
 
@@ -265,6 +307,13 @@ class RetryStatus {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
   }
+}
+
+/** "The 4 oldest messages were left out to fit …'s context." — shown above the reply. */
+function leftOutNotice(dropped: number, model: string, afterOverflow: boolean): string | undefined {
+  if (dropped <= 0) return undefined;
+  const what = dropped === 1 ? 'The oldest message was' : `The ${dropped} oldest messages were`;
+  return `${what} left out to fit ${model}'s context${afterOverflow ? ' (GMI said the conversation was too long)' : ''}.`;
 }
 
 function definedOnly(u: Usage): Usage {

@@ -87,8 +87,11 @@ export class Conversation {
     return this.add(m);
   }
 
-  startAssistant(model: string): StoredMessage {
-    return this.add({ id: newMessageId(), role: 'assistant', text: '', state: 'streaming', model, createdAt: this.now() });
+  /** `notice`: shown above the reply, e.g. that older turns were left out of the request. */
+  startAssistant(model: string, opts?: { notice?: string }): StoredMessage {
+    const m: StoredMessage = { id: newMessageId(), role: 'assistant', text: '', state: 'streaming', model, createdAt: this.now() };
+    if (opts?.notice) m.notice = opts.notice;
+    return this.add(m);
   }
 
   /**

@@ -1,7 +1,7 @@
 // HTTP replies, exceptions and mid-stream error payloads → GmiErrorInfo: a short message a person
 // can act on, an `action` the UI can offer, and never the API key (servers may echo it back).
 import { header, serverRetryAfterMs, type HeaderBag } from './retry';
-import type { GmiErrorInfo, GmiErrorKind } from './types';
+import type { ContextOverflow, GmiErrorInfo, GmiErrorKind } from './types';
 
 /** Longest server text quoted in a message. */
 const MAX_DETAIL = 300;
@@ -112,6 +112,54 @@ function withDetail(prefix: string, detail: string | undefined): string {
   return detail ? `${prefix}: ${detail}` : prefix;
 }
 
+const num = (s: string | undefined): number | undefined => (s === undefined ? undefined : Number(s.replace(/,/g, '')));
+
+/**
+ * The "prompt is too long" errors of both formats (and of vLLM, which serves many open models),
+ * matched on the error text (GMI's `error.details` JSON included):
+ * - Anthropic: `prompt is too long: 208656 tokens > 200000 maximum`;
+ * - Anthropic: ``input length and `max_tokens` exceed context limit: 178959 + 64000 > 200000``;
+ * - OpenAI: `This model's maximum context length is 8192 tokens. However, your messages resulted in
+ *   8227 tokens` (code `context_length_exceeded`);
+ * - OpenAI / vLLM: `… maximum context length is 4096 tokens. However, you requested 4130 tokens
+ *   (3130 in the messages, 1000 in the completion)`;
+ * - vLLM: `… maximum context length is 16384 tokens and your request has 7000 input tokens`;
+ * - any body whose error code or type is `context_length_exceeded`.
+ * Returns the numbers it found (possibly none), or undefined when the body is no such error.
+ */
+export function contextOverflow(body: string): ContextOverflow | undefined {
+  const text = body.replace(/\\?"/g, '"');
+  let m = /prompt is too long:\s*([\d,]+)\s*tokens\s*>\s*([\d,]+)\s*maximum/i.exec(text);
+  if (m) return { promptTokens: num(m[1]), limitTokens: num(m[2]) };
+  m = /input length and `?max_tokens`? exceed context limit:\s*([\d,]+)\s*\+\s*([\d,]+)\s*>\s*([\d,]+)/i.exec(text);
+  if (m) return { promptTokens: num(m[1]), outputTokens: num(m[2]), limitTokens: num(m[3]) };
+  const limit = /maximum context length is\s*([\d,]+)\s*tokens/i.exec(text);
+  if (limit) {
+    const out: ContextOverflow = { limitTokens: num(limit[1]) };
+    const parts = /\(([\d,]+) in the messages,\s*([\d,]+) in the completion\)/i.exec(text);
+    const resulted = /messages resulted in\s*([\d,]+)\s*tokens/i.exec(text);
+    const input = /your request has\s*([\d,]+)\s*input tokens/i.exec(text);
+    const requested = /you requested\s*([\d,]+)\s*tokens/i.exec(text);
+    if (parts) {
+      out.promptTokens = num(parts[1]);
+      out.outputTokens = num(parts[2]);
+    } else if (resulted ?? input) out.promptTokens = num((resulted ?? input)![1]);
+    else if (requested) out.promptTokens = num(requested[1]);
+    return out;
+  }
+  if (/"(code|type)"\s*:\s*"context_length_exceeded"/.test(text)) return {};
+  return undefined;
+}
+
+function overflowMessage(o: ContextOverflow, model: string | undefined, http: string): string {
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const counts =
+    o.promptTokens !== undefined && o.limitTokens !== undefined
+      ? `: ${n(o.promptTokens)} tokens${o.outputTokens ? ` + ${n(o.outputTokens)} for the reply` : ''} > ${n(o.limitTokens)}`
+      : '';
+  return `The conversation is too long for ${model ? `${model}'s` : "the model's"} context (${http}${counts}). Drop the oldest turns and retry, or start a new chat.`;
+}
+
 export interface ResponseContext {
   status: number;
   headers?: HeaderBag;
@@ -167,6 +215,9 @@ export function errorFromResponse(ctx: ResponseContext): GmiErrorInfo {
     };
   } else if (status === 408) {
     info = { kind: 'timeout', message: withDetail(`GMI timed out handling the request (${http})`, detail) + '. Try again.', action: 'retry' };
+  } else if ((status === 400 || status === 413 || status === 422) && contextOverflow(body)) {
+    const overflow = contextOverflow(body)!;
+    info = { kind: 'contextOverflow', message: overflowMessage(overflow, ctx.model, http), action: 'dropOldestTurns', overflow };
   } else if (status === 413 || type === 'request_too_large') {
     info = {
       kind: 'tooLarge',

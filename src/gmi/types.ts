@@ -81,7 +81,7 @@ export interface Usage {
 }
 
 /** What the UI can offer as the next step for a failure. */
-export type ErrorAction = 'setApiKey' | 'selectModel' | 'retry' | 'openSettings';
+export type ErrorAction = 'setApiKey' | 'selectModel' | 'retry' | 'openSettings' | 'dropOldestTurns';
 
 export type GmiErrorKind =
   | 'auth' // 401 / 403: bad or missing key
@@ -90,6 +90,7 @@ export type GmiErrorKind =
   | 'notFound' // other 404s (wrong base URL)
   | 'badRequest' // 400 / 422
   | 'tooLarge' // 413
+  | 'contextOverflow' // the prompt is longer than the model's context (errors.ts: contextOverflow)
   | 'rateLimit' // 429
   | 'server' // 5xx
   | 'overloaded' // 529 / overloaded_error
@@ -110,6 +111,18 @@ export interface GmiErrorInfo {
   retryAfterMs?: number;
   action?: ErrorAction;
   requestId?: string;
+  /** For `contextOverflow`: the numbers the server gave, when it gave them. */
+  overflow?: ContextOverflow;
+}
+
+/** What a "prompt is too long" error said, in tokens. */
+export interface ContextOverflow {
+  /** The prompt as the server counted it. */
+  promptTokens?: number;
+  /** The model's context window. */
+  limitTokens?: number;
+  /** The reply limit the server counted against the window too (max_tokens), when it says so. */
+  outputTokens?: number;
 }
 
 /**

@@ -4,7 +4,7 @@
 
 export type MessageRole = 'user' | 'assistant' | 'error';
 export type AssistantState = 'streaming' | 'done' | 'stopped' | 'error' | 'interrupted';
-export type ErrorActionId = 'setApiKey' | 'selectModel' | 'retry' | 'openSettings' | 'openLog';
+export type ErrorActionId = 'setApiKey' | 'selectModel' | 'retry' | 'openSettings' | 'openLog' | 'dropOldestTurns';
 
 /**
  * A reply's usage as shown under it. `inputTokens` is the whole prompt in both wire formats
@@ -86,7 +86,7 @@ const MAX_ID_CHARS = 64;
 const MAX_STATUS_CHARS = 300;
 const MAX_BLOCK_INDEX = 10_000;
 
-const ERROR_ACTIONS: readonly ErrorActionId[] = ['setApiKey', 'selectModel', 'retry', 'openSettings', 'openLog'];
+const ERROR_ACTIONS: readonly ErrorActionId[] = ['setApiKey', 'selectModel', 'retry', 'openSettings', 'openLog', 'dropOldestTurns'];
 const ROLES: readonly MessageRole[] = ['user', 'assistant', 'error'];
 const STATES: readonly AssistantState[] = ['streaming', 'done', 'stopped', 'error', 'interrupted'];
 
