@@ -62,7 +62,9 @@ export type HostToWebview =
   /** The key or model changed: cheap, unlike a full `state` (which carries every message). */
   | { type: 'settings'; hasApiKey: boolean; model: string }
   | { type: 'setPrompt'; text: string }
-  | { type: 'focusPrompt' };
+  | { type: 'focusPrompt' }
+  /** The file references of reply `id` that name a file in the workspace (answer to resolveFiles). */
+  | { type: 'fileLinks'; id: string; refs: string[] };
 
 // ---- webview → host ----
 export type WebviewToHost =
@@ -76,6 +78,9 @@ export type WebviewToHost =
   | { type: 'insertCode'; id: string; block: number }
   | { type: 'applyCode'; id: string; block: number }
   | { type: 'openLink'; href: string }
+  /** Which of these references from reply `id` name a workspace file? (The host checks each is in the reply.) */
+  | { type: 'resolveFiles'; id: string; refs: string[] }
+  | { type: 'openFile'; id: string; ref: string }
   | { type: 'promptDraft'; text: string };
 
 /** Longest prompt the host accepts from the webview (characters). */
@@ -84,6 +89,9 @@ export const MAX_PROMPT_CHARS = 1_000_000;
 export const MAX_LINK_CHARS = 4096;
 const MAX_ID_CHARS = 64;
 const MAX_STATUS_CHARS = 300;
+/** Longest file reference, and most references per reply, the host looks up. */
+export const MAX_FILE_REF_CHARS = 300;
+export const MAX_FILE_REFS = 200;
 const MAX_BLOCK_INDEX = 10_000;
 
 const ERROR_ACTIONS: readonly ErrorActionId[] = ['setApiKey', 'selectModel', 'retry', 'openSettings', 'openLog', 'dropOldestTurns'];
@@ -97,6 +105,8 @@ const isId = (v: unknown): v is string => isStr(v, MAX_ID_CHARS) && /^[A-Za-z0-9
 const isBlock = (v: unknown): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_BLOCK_INDEX;
 const hasOnly = (o: Obj, keys: readonly string[]) => Object.keys(o).every((k) => keys.includes(k));
+const isRef = (v: unknown): v is string => isStr(v, MAX_FILE_REF_CHARS) && v !== '';
+const isRefs = (v: unknown): v is string[] => Array.isArray(v) && v.length <= MAX_FILE_REFS && v.every(isRef);
 
 /** Returns the message if it is a well-formed WebviewToHost, otherwise undefined. */
 export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
@@ -129,6 +139,14 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
     case 'openLink':
       return hasOnly(raw, ['type', 'href']) && isStr(raw.href, MAX_LINK_CHARS)
         ? { type: 'openLink', href: raw.href }
+        : undefined;
+    case 'resolveFiles':
+      return hasOnly(raw, ['type', 'id', 'refs']) && isId(raw.id) && isRefs(raw.refs) && raw.refs.length > 0
+        ? { type: 'resolveFiles', id: raw.id, refs: [...raw.refs] }
+        : undefined;
+    case 'openFile':
+      return hasOnly(raw, ['type', 'id', 'ref']) && isId(raw.id) && isRef(raw.ref)
+        ? { type: 'openFile', id: raw.id, ref: raw.ref }
         : undefined;
     default:
       return undefined;
@@ -202,6 +220,8 @@ export function parseHostMessage(raw: unknown): HostToWebview | undefined {
       return typeof raw.text === 'string' ? (raw as HostToWebview) : undefined;
     case 'focusPrompt':
       return raw as HostToWebview;
+    case 'fileLinks':
+      return isId(raw.id) && isRefs(raw.refs) ? (raw as HostToWebview) : undefined;
     default:
       return undefined;
   }

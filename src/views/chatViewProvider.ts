@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ChatService } from '../chat/chatService';
 import type { Conversation, ConversationChange } from '../chat/conversation';
+import { openFileRef, resolveFileRefs } from '../commands/openLink';
 import type { Log } from '../log';
 import {
   parseWebviewMessage,
@@ -195,7 +196,24 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'promptDraft':
         await this.workspaceState.update(DRAFT_KEY, message.text || undefined);
         return;
+      case 'resolveFiles': {
+        const refs = this.refsOfReply(message.id, message.refs);
+        if (refs.length) this.post({ type: 'fileLinks', id: message.id, refs: await resolveFileRefs(refs) });
+        return;
+      }
+      case 'openFile':
+        if (this.refsOfReply(message.id, [message.ref]).length) await openFileRef(message.ref, this.log);
+        return;
     }
+  }
+
+  /** The references that reply `id` (the host's own record of it) really contains. */
+  private refsOfReply(id: string, refs: readonly string[]): string[] {
+    const reply = this.conversation().get(id);
+    if (!reply || reply.role !== 'assistant') return [];
+    const contained = refs.filter((r) => reply.text.includes(r));
+    if (contained.length < refs.length) this.log.warn(`Ignored ${refs.length - contained.length} file reference(s) the reply does not contain.`);
+    return contained;
   }
 
   dispose(): void {

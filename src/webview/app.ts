@@ -2,6 +2,7 @@
 // with parseHostMessage) and sends back only well-formed WebviewToHost messages. It never navigates,
 // never loads remote content, and never names code or commands: code actions carry (id, block).
 import {
+  MAX_FILE_REFS,
   MAX_LINK_CHARS,
   MAX_PROMPT_CHARS,
   parseHostMessage,
@@ -12,6 +13,7 @@ import {
   type WebviewToHost,
 } from '../protocol/messages';
 import { h, icon } from './dom';
+import { fileRefsIn, linkFileRefs } from './fileLinks';
 import { ACTION_LABELS, MessageEntries, type Entry } from './messageEntries';
 
 export interface VsCodeApi {
@@ -71,6 +73,9 @@ export class ChatApp {
   private pendingScheduled = false;
   /** Bumped on every full state so stale background work stops. */
   private generation = 0;
+  /** Per reply: the file references the host found in the workspace, and the ones asked about. */
+  private readonly fileLinks = new Map<string, Set<string>>();
+  private readonly askedFiles = new Map<string, string>();
 
   constructor(
     private readonly root: HTMLElement,
@@ -88,6 +93,7 @@ export class ChatApp {
       onStreamRender: () => {
         if (this.stickToBottom) this.scrollToBottomNow();
       },
+      onReplyRendered: (entry) => this.linkFiles(entry),
     });
     const doc = this.doc;
 
@@ -202,7 +208,28 @@ export class ChatApp {
       case 'focusPrompt':
         this.prompt.focus();
         break;
+      case 'fileLinks': {
+        const known = this.fileLinks.get(message.id) ?? new Set<string>();
+        for (const ref of message.refs) known.add(ref);
+        this.fileLinks.set(message.id, known);
+        const entry = this.entries.get(message.id);
+        if (entry && !entry.pending) linkFileRefs(entry.body, known);
+        break;
+      }
     }
+  }
+
+  /** Links a finished reply's file references the host resolved; asks about new ones once. */
+  private linkFiles(entry: Entry): void {
+    const refs = fileRefsIn(entry.body);
+    if (refs.length === 0) return;
+    const id = entry.view.id;
+    const known = this.fileLinks.get(id);
+    if (known) linkFileRefs(entry.body, known);
+    const key = refs.join('\n');
+    if (this.askedFiles.get(id) === key) return;
+    this.askedFiles.set(id, key);
+    this.post({ type: 'resolveFiles', id, refs: refs.slice(0, MAX_FILE_REFS) });
   }
 
   private post(message: WebviewToHost): void {
@@ -431,6 +458,11 @@ export class ChatApp {
       case 'retry':
         if (id) this.post({ type: 'retry', id });
         return;
+      case 'file-link': {
+        const ref = button.getAttribute('data-ref');
+        if (id && ref) this.post({ type: 'openFile', id, ref });
+        return;
+      }
       case 'show-all':
         // Local: the whole text is already here, only its rendering was left out.
         this.entries.expand(id);

@@ -27,6 +27,7 @@ import swift from 'highlight.js/lib/languages/swift';
 import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
+import { findFileRefs, isProseFileRef, parseFileRef } from '../code/fileReferences';
 
 const LANGUAGES = {
   bash, c, cpp, csharp, css, diff, go, java, javascript, json, kotlin, markdown, php, python, ruby,
@@ -145,9 +146,72 @@ function alignCellRule(tokens: Token[], idx: number, options: MarkdownIt.Options
   return self.renderToken(tokens, idx, options);
 }
 
+/** The state a core rule gets (the type as MarkdownIt's own typings see it). */
+type StateCore = Parameters<Parameters<MarkdownIt['core']['ruler']['push']>[1]>[0];
+
+/**
+ * Marks file references as `<span class="file-ref" data-ref="…">`: path-like text and code spans
+ * in prose (`src/app.ts`, `app.ts:12`) and relative Markdown links (`[app](src/app.ts)`). They stay
+ * text; the view turns those the host finds in the workspace into buttons that open the file.
+ */
+function markFileReferences(state: StateCore): void {
+  const wrap = (ref: string, inner: Token[]): Token[] => {
+    const open = new state.Token('file_ref_open', 'span', 1);
+    open.attrs = [['class', 'file-ref'], ['data-ref', ref]];
+    return [open, ...inner, new state.Token('file_ref_close', 'span', -1)];
+  };
+  for (const block of state.tokens) {
+    if (block.type !== 'inline' || !block.children) continue;
+    const out: Token[] = [];
+    let inLink = 0;
+    /** Link nesting depths at which a link_open became a file reference. */
+    const refLinks: number[] = [];
+    for (const t of block.children) {
+      if (t.type === 'link_open') {
+        const href = t.attrGet('href') ?? '';
+        if (inLink === 0 && parseFileRef(href)) {
+          refLinks.push(inLink);
+          out.push(...wrap(href, []).slice(0, 1));
+        } else out.push(t);
+        inLink++;
+      } else if (t.type === 'link_close') {
+        inLink--;
+        if (refLinks.at(-1) === inLink) {
+          refLinks.pop();
+          out.push(new state.Token('file_ref_close', 'span', -1));
+        } else out.push(t);
+      } else if (inLink > 0) {
+        out.push(t);
+      } else if (t.type === 'code_inline' && isProseFileRef(t.content)) {
+        out.push(...wrap(t.content, [t]));
+      } else if (t.type === 'text') {
+        let at = 0;
+        for (const found of findFileRefs(t.content)) {
+          if (found.start > at) out.push(textToken(state, t.content.slice(at, found.start)));
+          out.push(...wrap(found.ref, [textToken(state, found.ref)]));
+          at = found.end;
+        }
+        if (at === 0) out.push(t);
+        else if (at < t.content.length) out.push(textToken(state, t.content.slice(at)));
+      } else out.push(t);
+    }
+    block.children = out;
+  }
+}
+
+function textToken(state: StateCore, content: string): Token {
+  const t = new state.Token('text', '', 0);
+  t.content = content;
+  return t;
+}
+
 /** The one markdown-it configuration of the chat. The host extracts code with the same options. */
 export function createMarkdown(): MarkdownIt {
   const md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
+  // Only addresses with a scheme (https://…, mailto:) become links: fuzzy links would turn file
+  // names into web addresses (`main.py`, `README.md` and `lib.rs` are all valid domain names).
+  md.linkify.set({ fuzzyLink: false });
+  md.core.ruler.push('file_references', markFileReferences);
   // Only web and mail links become links; anything else with a scheme (command:, vscode:, file:,
   // javascript:, data:…) or protocol-relative stays text. The host checks again before opening.
   const defaultValidate = md.validateLink.bind(md);

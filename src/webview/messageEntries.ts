@@ -30,6 +30,8 @@ export interface MessageEntriesOptions {
   schedule?: (callback: () => void) => void;
   /** After each streamed render (e.g. to keep the bottom in view). */
   onStreamRender(): void;
+  /** After a finished reply's body is rendered or updated (e.g. to link its file references). */
+  onReplyRendered?(entry: Entry): void;
 }
 
 /** Button label and icon per error action: the shared next-steps table. */
@@ -252,6 +254,7 @@ export class MessageEntries {
       el.append(footer);
     }
     entry.view = { ...view };
+    if (view.role === 'assistant' && view.state !== 'streaming') this.options.onReplyRendered?.(entry);
   }
 
   private streamer(entry: Entry): StreamingMarkdown {

@@ -1,7 +1,7 @@
 // What a careful user sees: code buttons only on finished blocks, focus kept on the prompt, file
 // names in replies that open the file, Apply/Discard only in the proposal's diff editor.
 import * as assert from 'node:assert/strict';
-import { ask, ensureKey, openChat, session, slowPlan, WAIT, waitForState } from './harness';
+import { ask, ensureKey, openChat, session, slowPlan, until, WAIT, waitForState } from './harness';
 
 describe('UI: fidelity', () => {
   beforeEach(async () => {
@@ -40,4 +40,23 @@ describe('UI: fidelity', () => {
     assert.equal(await buttons.count(), 3);
     for (let i = 0; i < 3; i++) assert.equal(await buttons.nth(i).isEnabled(), true);
   });
+
+  it('a file named in a reply opens at its line; bare names and missing files stay text', async () => {
+    const s = await session();
+    const frame = await openChat(s.page);
+    s.fake.enqueue({ text: 'The loop is in `src/sample.ts:4`. Compare with main.py and lib/missing.ts.', usage: { input: 5, output: 9 } });
+    const reply = await ask(s, frame, 'Where is the loop?');
+    await waitForState(reply, 'done');
+    const link = reply.locator('[data-testid="file-link"]');
+    await link.waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await link.count(), 1, 'only the file that exists');
+    assert.equal(await reply.locator('a').count(), 0, 'main.py is no web link');
+    assert.match(await reply.locator('.message-body').innerText(), /main\.py and lib\/missing\.ts/);
+
+    await link.click();
+    await s.page.locator('.tabs-container .tab.active[aria-label^="sample.ts"]').waitFor({ state: 'visible', timeout: WAIT });
+    const position = s.page.locator('.statusbar-item[id="status.editor.selection"]');
+    await until('the cursor on line 4', async () => /Ln 4, Col 1/.test(await position.innerText()));
+  });
 });
+

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
+  MAX_FILE_REF_CHARS,
+  MAX_FILE_REFS,
   MAX_LINK_CHARS,
   MAX_PROMPT_CHARS,
   parseHostMessage,
@@ -21,6 +23,8 @@ describe('protocol: messages from the webview', () => {
       { type: 'insertCode', id: 'm1', block: 3 },
       { type: 'applyCode', id: 'm1', block: 10_000 },
       { type: 'openLink', href: 'https://example.com/a?b=c' },
+      { type: 'resolveFiles', id: 'm1', refs: ['src/a.ts', 'b.ts:12'] },
+      { type: 'openFile', id: 'm1', ref: 'src/a.ts:3' },
       { type: 'promptDraft', text: '' },
     ];
     for (const m of good) assert.deepEqual(parseWebviewMessage(m), m, JSON.stringify(m));
@@ -53,6 +57,16 @@ describe('protocol: messages from the webview', () => {
       { type: 'applyCode', id: 'm1', block: Number.NaN },
       { type: 'openLink', href: 7 },
       { type: 'openLink', href: 'https://x/' + 'a'.repeat(MAX_LINK_CHARS) },
+      { type: 'resolveFiles', id: 'm1', refs: [] },
+      { type: 'resolveFiles', id: 'm1', refs: 'src/a.ts' },
+      { type: 'resolveFiles', id: 'm1', refs: [''] },
+      { type: 'resolveFiles', id: 'm1', refs: [3] },
+      { type: 'resolveFiles', id: 'm1', refs: Array(MAX_FILE_REFS + 1).fill('a/b.ts') },
+      { type: 'resolveFiles', id: 'm1', refs: ['x/' + 'a'.repeat(MAX_FILE_REF_CHARS)] },
+      { type: 'resolveFiles', id: '../m1', refs: ['a/b.ts'] },
+      { type: 'openFile', id: 'm1' },
+      { type: 'openFile', id: 'm1', ref: 'a/b.ts', path: '/etc/passwd' },
+      { type: 'openFile', ref: 'a/b.ts' },
       { type: '__proto__' },
       JSON.parse('{"type":"stop","__proto__":{"polluted":true}}'),
     ];
@@ -66,7 +80,7 @@ describe('protocol: messages from the webview', () => {
   });
 
   it('never throws and never accepts an object with a type it does not know (property test)', () => {
-    const known = new Set(['ready', 'send', 'stop', 'newChat', 'retry', 'action', 'copyCode', 'insertCode', 'applyCode', 'openLink', 'promptDraft']);
+    const known = new Set(['ready', 'send', 'stop', 'newChat', 'retry', 'action', 'copyCode', 'insertCode', 'applyCode', 'openLink', 'promptDraft', 'resolveFiles', 'openFile']);
     fc.assert(
       fc.property(fc.anything({ withObjectString: true, withNullPrototype: true }), fc.string(), (payload, type) => {
         const withType = typeof payload === 'object' && payload !== null ? { ...payload, type } : { type, payload };
@@ -92,6 +106,7 @@ describe('protocol: messages from the host', () => {
       { type: 'settings', hasApiKey: false, model: 'openai/gpt-5' },
       { type: 'setPrompt', text: 'draft' },
       { type: 'focusPrompt' },
+      { type: 'fileLinks', id: 'a1', refs: ['src/a.ts:3'] },
     ];
     for (const m of good) assert.deepEqual(parseHostMessage(m), m);
   });
@@ -107,6 +122,8 @@ describe('protocol: messages from the host', () => {
       { type: 'busy', busy: 'yes' },
       { type: 'settings', hasApiKey: 'no', model: 'm' },
       { type: 'eval', code: 'alert(1)' },
+      { type: 'fileLinks', id: 'a1', refs: 'src/a.ts' },
+      { type: 'fileLinks', id: 'a1', refs: [7] },
     ];
     for (const m of bad) assert.equal(parseHostMessage(m), undefined, JSON.stringify(m));
   });

@@ -223,6 +223,44 @@ describe('webview chat app', function () {
     assert.deepEqual(t.posted.at(-1), { type: 'copyCode', id: 'a1', block: 1 });
   });
 
+  it('file references: asked about once the reply is done; the ones the host found become buttons that post openFile', () => {
+    const t = setup();
+    t.app.start();
+    t.send({ type: 'state', state: state([], { busy: true }) });
+    t.send({ type: 'messageAdded', message: { id: 'a1', role: 'assistant', text: '', state: 'streaming' } });
+    const text = 'Change src/app.ts:12 and `lib/util.ts`; main.py and gone/old.ts stay text.';
+    t.send({ type: 'append', id: 'a1', text });
+    t.frame();
+    assert.ok(!t.types().includes('resolveFiles'), 'nothing is asked while the reply streams');
+    t.send({ type: 'messageUpdated', message: { id: 'a1', role: 'assistant', text, state: 'done' } });
+    const asked = t.posted.filter((m) => (m as { type: string }).type === 'resolveFiles');
+    assert.deepEqual(asked, [{ type: 'resolveFiles', id: 'a1', refs: ['src/app.ts:12', 'lib/util.ts', 'gone/old.ts'] }]);
+    assert.equal(t.$$('[data-id="a1"] button.file-link').length, 0);
+
+    t.send({ type: 'fileLinks', id: 'a1', refs: ['src/app.ts:12', 'lib/util.ts'] });
+    const buttons = t.$$('[data-id="a1"] button.file-link');
+    assert.deepEqual(buttons.map((b) => b.getAttribute('data-ref')), ['src/app.ts:12', 'lib/util.ts']);
+    assert.equal(t.$('[data-id="a1"] a'), null, 'no web link anywhere');
+    buttons[0].click();
+    assert.deepEqual(t.posted.at(-1), { type: 'openFile', id: 'a1', ref: 'src/app.ts:12' });
+
+    // A later update of the same reply (usage, say) keeps the links and asks nothing again.
+    t.send({ type: 'messageUpdated', message: { id: 'a1', role: 'assistant', text, state: 'done', usage: { outputTokens: 3 } } });
+    assert.equal(t.posted.filter((m) => (m as { type: string }).type === 'resolveFiles').length, 1);
+    assert.equal(t.$$('[data-id="a1"] button.file-link').length, 2);
+  });
+
+  it('file references of a stored conversation are asked about when their reply renders, links kept on re-render', () => {
+    const t = setup();
+    t.app.start();
+    const reply: MessageView = { id: 'a1', role: 'assistant', text: 'See src/sample.ts:3.', state: 'done' };
+    t.send({ type: 'state', state: state([reply]) });
+    assert.deepEqual(t.posted.filter((m) => (m as { type: string }).type === 'resolveFiles'), [{ type: 'resolveFiles', id: 'a1', refs: ['src/sample.ts:3'] }]);
+    t.send({ type: 'fileLinks', id: 'a1', refs: ['src/sample.ts:3'] });
+    t.send({ type: 'state', state: state([reply]) });
+    assert.equal(t.$$('[data-id="a1"] button.file-link').length, 1, 'a full re-render links it again from what the host said');
+  });
+
   it('Enter sends, Shift+Enter and IME composition do not, empty is not sent, busy means stop first', () => {
     const t = setup();
     t.app.start();
