@@ -34,6 +34,8 @@ export class GmiChatProvider implements LmChatProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeLanguageModelChatInformation = this.changed.event;
   private readonly subscriptions: Array<{ dispose(): void }>;
+  /** The last list came from the catalog (no live list yet, e.g. the host was not approved then). */
+  private listedFromCatalog = false;
 
   constructor(private readonly deps: ChatProviderDeps) {
     const fire = () => this.changed.fire();
@@ -60,7 +62,9 @@ export class GmiChatProvider implements LmChatProvider, vscode.Disposable {
         return [];
       }
     }
-    const list: ModelInfo[] = (await models.fetchLive()) ?? catalogModels();
+    const live = await models.fetchLive();
+    this.listedFromCatalog = !live;
+    const list: ModelInfo[] = live ?? catalogModels();
     const api = readSettings().api;
     const defaults = { contextLength: FALLBACK_CONTEXT, maxOutputTokens: FALLBACK_MAX_OUTPUT };
     const hidden = choices.hidden();
@@ -100,6 +104,12 @@ export class GmiChatProvider implements LmChatProvider, vscode.Disposable {
   private async prepare(modelId: string): Promise<PreparedChat | PrepareBlocked> {
     const conn = await this.deps.connection.connect(true);
     if ('blocked' in conn) return conn;
+    // Now that the key and host are settled, the live list can replace the catalog's (a changed
+    // list tells VS Code through onDidChangeModels).
+    if (this.listedFromCatalog) {
+      this.listedFromCatalog = false;
+      void this.deps.models.fetchLive();
+    }
     const s = readSettings();
     return {
       client: conn.client,

@@ -21,16 +21,18 @@ const lm = vscode as unknown as { LanguageModelDataPart: { image(data: Uint8Arra
 
 type Obj = Record<string, any>;
 
-/** The GMI models VS Code offers, once there are `expectedCount` (VS Code re-reads them after a change). */
-async function gmiModels(expectedCount: number): Promise<vscode.LanguageModelChat[]> {
+/** The GMI models VS Code offers, once they pass `check` (VS Code re-reads them after a change). */
+async function gmiModelsWhere(what: string, check: (models: vscode.LanguageModelChat[]) => boolean): Promise<vscode.LanguageModelChat[]> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     const models = await vscode.lm.selectChatModels({ vendor: 'gmi' });
-    if (models.length === expectedCount) return models;
-    if (Date.now() > deadline) throw new Error(`expected ${expectedCount} GMI models, got ${models.map((m) => m.id).join(', ') || 'none'}`);
+    if (check(models)) return models;
+    if (Date.now() > deadline) throw new Error(`expected ${what}, got ${models.map((m) => m.id).join(', ') || 'no GMI models'}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+const gmiModels = (count: number) => gmiModelsWhere(`${count} GMI models`, (models) => models.length === count);
 
 async function gmiModel(id: string): Promise<vscode.LanguageModelChat> {
   const [model] = await vscode.lm.selectChatModels({ vendor: 'gmi', id });
@@ -70,10 +72,29 @@ describe(`VS Code chat provider on VS Code ${vscode.version}${PROVIDER_API ? '' 
   const t = useLoopbackGmi();
   const ids = FAKE_MODELS.map((m) => m.id).sort();
 
+  it('before the loopback host is approved the chat lists the catalog; the first request approves it and brings the live list', async () => {
+    // This file's fake server listens on a new port, so its host is not approved yet: listing is silent.
+    const catalog = await gmiModelsWhere('the catalog', (models) => models.some((m) => m.id === 'openai/gpt-5'));
+    assert.ok(!catalog.some((m) => m.id === 'example-org/fake-model-1'));
+    const sonnet = catalog.find((m) => m.id === 'anthropic/claude-sonnet-4.5')!;
+    // The provider tells VS Code once the live list is there (not only when VS Code happens to ask again).
+    let changed!: () => void;
+    const told = new Promise<void>((resolve) => (changed = resolve));
+    const subscription = vscode.lm.onDidChangeChatModels(() => changed());
+    try {
+      t.fake.enqueue({ text: 'Approved.' });
+      assert.equal(textOf(await send(sonnet, [vscode.LanguageModelChatMessage.User('hi')])), 'Approved.');
+      assert.ok(t.stubs.messages('showWarningMessage').some((m) => /^Send your GMI API key to 127\.0\.0\.1:\d+\?/.test(m)));
+      await Promise.race([told, new Promise((_, reject) => setTimeout(() => reject(new Error('VS Code was not told that the models changed')), 10_000))]);
+    } finally {
+      subscription.dispose();
+    }
+    const live = await vscode.lm.selectChatModels({ vendor: 'gmi' });
+    assert.deepEqual(live.map((m) => m.id).sort(), ids);
+  });
+
   it('GMI: Manage Models lists the live models and hides the unticked ones from VS Code’s chat', async () => {
-    // First run: this also approves the loopback host (the dialog is answered by useLoopbackGmi).
     t.stubs.stub('showInformationMessage', async () => undefined);
-    t.stubs.stub('showWarningMessage', async (message: string) => (/^Send your GMI API key to /.test(message) ? 'Allow' : undefined));
     let offered: string[] = [];
     let round = 0;
     t.stubs.stub('showQuickPick', async (items: Array<vscode.QuickPickItem & { id: string }> | Thenable<unknown>, options: vscode.QuickPickOptions) => {
