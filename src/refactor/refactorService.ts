@@ -12,17 +12,37 @@ import { TrackedRanges, type TrackedRange } from './trackedRanges';
 
 const SCHEME = 'gmi-proposal';
 
+/** One request to the model for code: what is sent, and how the command is named to the user. */
+export interface CodeTask {
+  system: string;
+  /** The user message. */
+  message: string;
+  /** Title of the progress notification, e.g. "GMI: Refactoring". */
+  progressTitle: string;
+  /** What failed, for "<name> failed: …", e.g. "Refactor". */
+  name: string;
+  /** The command to run again after a refusal, e.g. "Refactor Selection". */
+  command: string;
+  /** What the range holds, for "the <subject> changed while GMI was writing", e.g. "selected code". */
+  subject: string;
+}
+
 interface Proposal {
-  /** The replaced range, followed through edits since Refactor started (Apply refuses when stale). */
+  /** The replaced range, followed through edits since the command started (Apply refuses when stale). */
   range: TrackedRange;
   replacement: string;
   leftUri: vscode.Uri;
   rightUri: vscode.Uri;
+  /** The command to run again when Apply refuses. */
+  command: string;
 }
 
-const NOT_APPLIED = 'Not applied: the original code changed after GMI made this proposal, so applying it could overwrite your edits. Run Refactor Selection again.';
-const CHANGED_WHILE_WRITING =
-  'Not applied: the selected code changed while GMI was writing the proposal, so applying it could overwrite your edits. Run Refactor Selection again.';
+const REFACTOR_TASK = { progressTitle: 'GMI: Refactoring', name: 'Refactor', command: 'Refactor Selection', subject: 'selected code' } as const;
+
+const notApplied = (command: string) =>
+  `Not applied: the original code changed after GMI made this proposal, so applying it could overwrite your edits. Run ${command} again.`;
+const changedWhileWriting = (task: Pick<CodeTask, 'subject' | 'command'>) =>
+  `Not applied: the ${task.subject} changed while GMI was writing the proposal, so applying it could overwrite your edits. Run ${task.command} again.`;
 
 /**
  * Refactor Selection and "Apply to selection": a proposal is shown in VS Code's diff editor; Apply
@@ -34,6 +54,9 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
   private readonly ranges = new TrackedRanges();
+  private readonly applied = new vscode.EventEmitter<void>();
+  /** Fires after a proposal was applied (the walkthrough's "refactor applied" step). */
+  readonly onDidApply = this.applied.event;
   private readonly disposables: vscode.Disposable[];
   private seq = 0;
 
@@ -46,6 +69,7 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
       vscode.workspace.registerTextDocumentContentProvider(SCHEME, this),
       this.ranges,
       this.changed,
+      this.applied,
     ];
   }
 
@@ -93,25 +117,44 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
         if (cut.notice) void vscode.window.showWarningMessage(`${cut.notice} Only that part will be refactored.`);
       }
       const message = buildRefactorMessage({ ...sel.context, text: cut.text, linePrefix }, instruction.trim() || DEFAULT_REFACTOR_INSTRUCTION);
-
-      const reply = await this.streamReply(message, estimateTokens(cut.text));
-      if (reply === undefined) return;
-      const code = loadCodeBlocks().pickRefactorCode(reply);
-      if (code === undefined) {
-        await this.offerReply(`GMI replied without code, so nothing was changed: ${summary(reply)}`, reply, 'info');
-        return;
-      }
-      const now = this.ranges.current(tracked);
-      if (!now) {
-        this.log.info('Refactor not proposed: the selection was edited while the reply streamed.');
-        await this.offerReply(CHANGED_WHILE_WRITING, reply, 'error');
-        return;
-      }
-      await this.propose(now.doc, now.range, code, tracked);
+      await this.proposeFromModel(tracked, { ...REFACTOR_TASK, system: REFACTOR_SYSTEM_PROMPT, message }, estimateTokens(cut.text));
     } finally {
       // A proposal keeps its range; otherwise it is no longer followed.
       if (this.proposal?.range !== tracked) this.ranges.release(tracked);
     }
+  }
+
+  /**
+   * Asks the model for a replacement of `range` and opens it in the diff preview (Apply / Discard),
+   * exactly as Refactor Selection does: the range is followed from this call on, so edits made while
+   * the reply streams move it or make the proposal refuse. Fix with GMI and Document use this; the
+   * caller has already cut the range to fit the model's context and built `task.message` from it.
+   */
+  async proposeEdit(doc: vscode.TextDocument, range: vscode.Range, task: CodeTask): Promise<void> {
+    const tracked = this.ranges.track(doc, range);
+    try {
+      await this.proposeFromModel(tracked, task, estimateTokens(task.message));
+    } finally {
+      if (this.proposal?.range !== tracked) this.ranges.release(tracked);
+    }
+  }
+
+  /** The shared path: stream the reply, take its result block, check the range, open the diff. */
+  private async proposeFromModel(tracked: TrackedRange, task: CodeTask, inputTokens: number): Promise<void> {
+    const reply = await this.streamReply(task, inputTokens);
+    if (reply === undefined) return;
+    const code = loadCodeBlocks().pickRefactorCode(reply);
+    if (code === undefined) {
+      await this.offerReply(`GMI replied without code, so nothing was changed: ${summary(reply)}`, reply, 'info');
+      return;
+    }
+    const now = this.ranges.current(tracked);
+    if (!now) {
+      this.log.info(`${task.name} not proposed: the code was edited while the reply streamed.`);
+      await this.offerReply(changedWhileWriting(task), reply, 'error');
+      return;
+    }
+    await this.propose(now.doc, now.range, code, tracked, task.command);
   }
 
   /** A message with "Open Reply", which shows the whole reply (nothing received is lost). */
@@ -124,8 +167,11 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
     }
   }
 
-  /** Streams the refactor reply with a cancellable progress notification; undefined on failure/cancel. */
-  private async streamReply(message: string, inputTokens: number): Promise<string | undefined> {
+  /**
+   * Streams a reply with a cancellable progress notification (lines received so far); undefined on
+   * failure (the user was told, with the next step) or cancel. Write Tests uses it directly.
+   */
+  async streamReply(task: Omit<CodeTask, 'command' | 'subject'>, inputTokens: number): Promise<string | undefined> {
     const conn = await this.connection.connect(true);
     if ('blocked' in conn) {
       void this.showBlocked(conn.message, conn.actions);
@@ -134,7 +180,7 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
     const settings = readSettings();
     const api = loadGmi().resolveApi(settings.model, settings.api);
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'GMI: Refactoring', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: task.progressTitle, cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
         const sub = token.onCancellationRequested(() => controller.abort());
@@ -146,8 +192,8 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
             {
               model: settings.model,
               api,
-              system: REFACTOR_SYSTEM_PROMPT,
-              messages: [{ role: 'user', content: message }],
+              system: task.system,
+              messages: [{ role: 'user', content: task.message }],
               maxTokens: settings.maxTokens,
               temperature: settings.temperature,
             },
@@ -161,12 +207,12 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
                 progress.report({ message: `${lines} line${lines === 1 ? '' : 's'} received` });
               }
             } else if (ev.type === 'error') {
-              void this.showBlocked(`Refactor failed: ${ev.error.message}`, ev.error.action ? [ev.error.action] : []);
+              void this.showBlocked(`${task.name} failed: ${ev.error.message}`, ev.error.action ? [ev.error.action] : []);
               return undefined;
             } else if (ev.type === 'end' && ev.reason === 'cancelled') {
               return undefined;
             } else if (ev.type === 'end' && ev.reason === 'length') {
-              void vscode.window.showWarningMessage('The refactor reply hit the maximum length (gmi.maxTokens) and may be incomplete: check the diff carefully.');
+              void vscode.window.showWarningMessage(`The ${task.name.toLowerCase()} reply hit the maximum length (gmi.maxTokens) and may be incomplete: check it carefully.`);
             }
           }
           return text;
@@ -191,7 +237,7 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
    * Shows original vs proposed in the diff editor and offers Apply / Discard. `tracked` is the range
    * as followed since Refactor started; without it (Apply from the chat) it is followed from now.
    */
-  async propose(doc: vscode.TextDocument, range: vscode.Range, code: string, tracked?: TrackedRange): Promise<void> {
+  async propose(doc: vscode.TextDocument, range: vscode.Range, code: string, tracked?: TrackedRange, command = 'Refactor Selection'): Promise<void> {
     await this.clear();
     const taken = tracked ?? this.ranges.track(doc, range);
     const replacement = fitReplacement(code, {
@@ -208,7 +254,7 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
     const rightUri = vscode.Uri.from({ scheme: SCHEME, path: `/${id}/proposed/${name}` });
     this.contents.set(leftUri.toString(), full);
     this.contents.set(rightUri.toString(), full.slice(0, start) + replacement + full.slice(end));
-    this.proposal = { range: taken, replacement, leftUri, rightUri };
+    this.proposal = { range: taken, replacement, leftUri, rightUri, command };
     await vscode.commands.executeCommand('setContext', 'gmi.refactorPending', true);
     await vscode.commands.executeCommand('vscode.diff', leftUri, rightUri, `${name}: Original ↔ GMI Proposal`, {
       preview: true,
@@ -231,7 +277,7 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
     }
     const target = this.ranges.current(p.range);
     if (!target) {
-      void vscode.window.showErrorMessage(NOT_APPLIED);
+      void vscode.window.showErrorMessage(notApplied(p.command));
       await this.clear();
       return false;
     }
@@ -249,6 +295,7 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
     // The replacement has the document's line breaks, so its length is exactly what it spans now.
     editor.selection = new vscode.Selection(doc.positionAt(start), doc.positionAt(start + p.replacement.length));
     this.log.info('Refactor applied.');
+    this.applied.fire();
     return true;
   }
 
