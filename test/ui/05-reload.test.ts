@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ask, ensureKey, messages, openChat, ROOT, session, UI_KEY, until, waitForState, waitForWorkbench, WAIT } from './harness';
+import { conversationFileWith, historyFiles } from './historyFiles';
 
 describe('UI: reload', () => {
   // The key is set on first use (01-first-use), or here when that file is not part of the run.
@@ -19,13 +20,8 @@ describe('UI: reload', () => {
     const reply = await ask(s, frame, 'A question to remember');
     await waitForState(reply, 'done');
     const texts = await messages(frame).allInnerTexts();
-    // The workspace state reaches the browser's IndexedDB a moment after the extension writes it;
-    // wait for that state (a reload in between loses what the page had not stored yet).
-    const h = await import(path.join(ROOT, 'scripts', 'code-server-harness.mjs'));
-    await until('the reply saved in the workspace state', async () => {
-      const storage: Array<[string, string]> = await h.dumpBrowserStorage(s.page);
-      return storage.some(([where, text]) => /vscode-web-state-db-(?!global)[^/]+\/ItemTable\/gmi-cloud\.gmi-vscode$/.test(where) && text.includes('Remember me after the reload.'));
-    });
+    // The conversation is written to its history file a moment after the reply ends.
+    await until('the reply saved in the chat history', async () => conversationFileWith(s.userDataDir, 'Remember me after the reload.') !== undefined);
 
     await s.page.reload();
     await waitForWorkbench(s.page);
@@ -37,7 +33,7 @@ describe('UI: reload', () => {
     assert.ok(after.some((t) => t.includes('Remember me after the reload.')));
   });
 
-  it('the key is in no settings file and nowhere in the browser-side state', async () => {
+  it('the key is in no settings file, no chat history file, and nowhere in the browser-side state', async () => {
     const s = await session();
     const h = await import(path.join(ROOT, 'scripts', 'code-server-harness.mjs'));
     const storage: Array<[string, string]> = await h.dumpBrowserStorage(s.page);
@@ -47,5 +43,8 @@ describe('UI: reload', () => {
     const settings = fs.readFileSync(path.join(s.userDataDir, 'User', 'settings.json'), 'utf8');
     assert.match(settings, /gmi\.baseUrl/);
     assert.ok(!settings.includes(UI_KEY));
+    const history = historyFiles(s.userDataDir);
+    assert.ok(history.some((p) => p.endsWith('index.json')), 'the chat history is on disk');
+    assert.deepEqual(history.filter((p) => fs.readFileSync(p, 'utf8').includes(UI_KEY)), []);
   });
 });

@@ -1,19 +1,28 @@
 // Nothing typed or received is lost, seen from the workbench: a page reload in the middle of a
 // stream brings back the question and the partial answer, marked interrupted, with a Retry that
 // works; stored history that is corrupt or from an older version loads what it can and the chat
-// keeps working. Corrupt state is written where code-server keeps workspace state (the browser's
-// IndexedDB, one string per extension) while nothing is pending, then the page is reloaded.
+// keeps working. A conversation of the previous version is written where code-server keeps
+// workspace state (the browser's IndexedDB, one string per extension) while nothing is pending,
+// with the "migrated" mark removed, so the reload migrates it as a first start after the update
+// would; a corrupt history file is written straight to the disk.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { ask, ensureKey, messages, openChat, runCommand, session, until, waitForState, waitForWorkbench, WAIT } from './harness';
+import { ask, ensureKey, messages, openChat, runCommand, session, until, waitForState, waitForWorkbench, WAIT, type Session } from './harness';
+import { conversationFileWith } from './historyFiles';
 
 const EXTENSION_STATE_KEY = 'gmi-cloud.gmi-vscode';
+/** Where the previous version kept the conversation (now migrated into the history files once). */
 const CONVERSATION_KEY = 'gmi.conversation';
+/** Set in workspace state once that migration ran. */
+const MIGRATED_KEY = 'gmi.history.migrated';
+const DRAFT_KEY = 'gmi.promptDraft';
 
 // The page scripts are plain strings: functions compiled by tsx carry helpers (__name) the page lacks.
 const IDB_REQUEST = 'const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });';
 
-/** The extension's workspace state (the object holding gmi.conversation), read from IndexedDB. */
+/** The extension's workspace state (the object holding the migration mark), read from IndexedDB. */
 async function readWorkspaceState(page: Page): Promise<{ db: string; state: Record<string, unknown> } | undefined> {
   const result = await page.evaluate(`(async () => {
     ${IDB_REQUEST}
@@ -25,7 +34,7 @@ async function readWorkspaceState(page: Page): Promise<{ db: string; state: Reco
         const value = await req(db.transaction('ItemTable', 'readonly').objectStore('ItemTable').get(${JSON.stringify(EXTENSION_STATE_KEY)}));
         if (typeof value !== 'string') continue;
         const state = JSON.parse(value);
-        if (${JSON.stringify(CONVERSATION_KEY)} in state) return { db: name, state };
+        if (${JSON.stringify(MIGRATED_KEY)} in state) return { db: name, state };
       } finally {
         db.close();
       }
@@ -50,16 +59,31 @@ async function writeWorkspaceState(page: Page, db: string, state: Record<string,
 }
 
 /**
- * Waits until the workbench has written a chat containing `text` to IndexedDB (then nothing is
- * pending that could overwrite what a test puts there) and returns where it is.
+ * Waits until the chat containing `text` is in its history file and the workbench has written the
+ * extension's workspace state to IndexedDB (the mark there, no prompt draft pending), so nothing
+ * pending can overwrite what a test puts there; returns the state and the conversation's file.
  */
-async function storedChatWith(page: Page, text: string): Promise<{ db: string; state: Record<string, unknown> }> {
+async function storedChatWith(s: Session, text: string): Promise<{ db: string; state: Record<string, unknown>; file: string }> {
   let stored: Awaited<ReturnType<typeof readWorkspaceState>>;
-  await until(`"${text}" in the chat in IndexedDB`, async () => {
-    stored = await readWorkspaceState(page);
-    return JSON.stringify(stored?.state[CONVERSATION_KEY] ?? '').includes(text);
+  let file: string | undefined;
+  await until(`"${text}" in the chat history, and the workspace state in IndexedDB`, async () => {
+    file = conversationFileWith(s.userDataDir, text);
+    stored = await readWorkspaceState(s.page);
+    return file !== undefined && stored !== undefined && !(DRAFT_KEY in stored.state);
   });
-  return stored!;
+  return { ...stored!, file: file! };
+}
+
+/** The state with a conversation of the previous version in it, as before the update (not migrated yet). */
+function withOldConversation(state: Record<string, unknown>, conversation: unknown): Record<string, unknown> {
+  const { [MIGRATED_KEY]: _mark, ...rest } = state;
+  return { ...rest, [CONVERSATION_KEY]: conversation };
+}
+
+/** The text of a request turn: a string, or text parts (Messages may add cache_control to them). */
+function contentText(content: unknown): unknown {
+  if (!Array.isArray(content)) return content;
+  return content.map((p: { text?: unknown }) => (typeof p?.text === 'string' ? p.text : '')).join('');
 }
 
 async function reloadToChat(page: Page): Promise<FrameLocator> {
@@ -121,7 +145,7 @@ describe('UI: reliability', () => {
     await waitForState(answer, 'done');
     const body = s.fake.requests[retryRequest]?.body as { messages: Array<{ role: string; content: unknown }> } | undefined;
     const lastUser = body?.messages.filter((m) => m.role === 'user').at(-1);
-    assert.equal(lastUser?.content, question, 'the retry sent the same question');
+    assert.equal(contentText(lastUser?.content), question, 'the retry sent the same question');
     assert.equal(await messages(frame, 'user').filter({ hasText: question }).count(), 1, 'the question is not duplicated');
     assert.equal(await frame.locator('[data-testid="message"][data-state="interrupted"]').count(), 0, 'the interrupted reply was replaced');
     assert.ok(!(await bodyText(frame, 'error')).some((t) => /interrupted because the window/.test(t)), 'its notice went with it');
@@ -163,7 +187,7 @@ describe('UI: reliability', () => {
     let frame = await openChat(s.page);
     s.fake.enqueue({ text: 'An answer that gets stored.' });
     await waitForState(await ask(s, frame, 'A question that gets stored'), 'done');
-    const stored = await storedChatWith(s.page, 'An answer that gets stored.');
+    const stored = await storedChatWith(s, 'An answer that gets stored.');
 
     const now = Date.now();
     const corrupt = {
@@ -181,7 +205,7 @@ describe('UI: reliability', () => {
         { id: 'oddstate1', role: 'assistant', text: 'Not loaded: unknown state', state: 'exploded' },
       ],
     };
-    await writeWorkspaceState(s.page, stored.db, { ...stored.state, [CONVERSATION_KEY]: corrupt });
+    await writeWorkspaceState(s.page, stored.db, withOldConversation(stored.state, corrupt));
     frame = await reloadToChat(s.page);
 
     await messages(frame).filter({ hasText: 'Survivor answer' }).waitFor({ state: 'visible', timeout: WAIT });
@@ -198,17 +222,21 @@ describe('UI: reliability', () => {
     assert.deepEqual(await bodyText(frame, 'user'), ['Survivor question', 'A fresh question']);
     const body = s.fake.requests.at(-1)?.body as { messages: Array<{ role: string; content: unknown }> };
     assert.deepEqual(
-      body.messages.filter((m) => m.role !== 'system').map((m) => m.content),
+      body.messages.filter((m) => m.role !== 'system').map((m) => contentText(m.content)),
       ['Survivor question', 'Survivor answer', 'A fresh question'],
       'the loaded history is sent with the next question',
     );
 
-    // Not even an object: the chat starts empty and still works.
-    const again = await storedChatWith(s.page, 'Fresh answer');
-    await writeWorkspaceState(s.page, again.db, { ...again.state, [CONVERSATION_KEY]: '}{ not json at all' });
+    // The history file of the conversation shown is not even JSON: it is moved aside, the chat
+    // starts empty and still works.
+    const again = await storedChatWith(s, 'Fresh answer');
+    fs.writeFileSync(again.file, '}{ not json at all');
     frame = await reloadToChat(s.page);
     await frame.locator('[data-testid="prompt"]').waitFor({ state: 'visible', timeout: WAIT });
     assert.equal(await messages(frame).count(), 0);
+    const aside = fs.readdirSync(path.dirname(again.file)).filter((n) => n.startsWith(`${path.basename(again.file)}.corrupt-`));
+    assert.equal(aside.length, 1, 'the corrupt file is kept beside the history');
+    assert.equal(fs.readFileSync(path.join(path.dirname(again.file), aside[0]), 'utf8'), '}{ not json at all');
     s.fake.enqueue({ text: 'Working again.' });
     await waitForState(await ask(s, frame, 'Still there?'), 'done');
     assert.deepEqual(await bodyText(frame, 'assistant'), ['Working again.']);
@@ -219,7 +247,7 @@ describe('UI: reliability', () => {
     let frame = await openChat(s.page);
     s.fake.enqueue({ text: 'Stored first.' });
     await waitForState(await ask(s, frame, 'First question'), 'done');
-    const stored = await storedChatWith(s.page, 'Stored first.');
+    const stored = await storedChatWith(s, 'Stored first.');
     // About 1 MB: what a big pasted file or a cut 5 MB selection leaves in a question.
     const lines = Array.from({ length: 16_000 }, (_, i) => `const value${i} = compute(${i}); // line ${i} of the pasted file`);
     const now = Date.now();
@@ -230,7 +258,7 @@ describe('UI: reliability', () => {
         { id: 'longanswer000001', role: 'assistant', text: 'It computes sixteen thousand values.', state: 'done', model: 'm', createdAt: now },
       ],
     };
-    await writeWorkspaceState(s.page, stored.db, { ...stored.state, [CONVERSATION_KEY]: long });
+    await writeWorkspaceState(s.page, stored.db, withOldConversation(stored.state, long));
     frame = await reloadToChat(s.page);
 
     const answer = messages(frame, 'assistant').filter({ hasText: 'It computes sixteen thousand values.' });

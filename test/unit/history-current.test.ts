@@ -36,6 +36,16 @@ describe('history/currentConversation', () => {
     current.conversation.addUser('First question');
     await current.flush();
     assert.deepEqual(history.list().map((e) => [e.id, e.title]), [[current.id, 'First question']]);
+    const reloaded = await start(fs.clone());
+    assert.equal(reloaded.id, current.id, 'a reload shows it again');
+    assert.deepEqual(texts(reloaded.conversation), ['First question']);
+    reloaded.dispose();
+  });
+
+  it('a reload of a window where nothing was asked shows a new empty conversation', async () => {
+    const reloaded = await start(fs.clone());
+    assert.equal(reloaded.conversation.messages.length, 0);
+    reloaded.dispose();
   });
 
   it('New Chat keeps the old conversation in the history; a reload shows the new one', async () => {
