@@ -34,24 +34,34 @@ function positiveNumber(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
 }
 
+/**
+ * The user's own value of an application-scoped setting (or the default). VS Code already ignores
+ * workspace values of such settings; reading the global value explicitly means even a VS Code that
+ * honoured one could not let a cloned repository choose where the key goes, which model is billed
+ * or what the system prompt says.
+ */
+function userValue(c: vscode.WorkspaceConfiguration, key: string): string | undefined {
+  const v = c.inspect<unknown>(key);
+  const value = v?.globalValue ?? v?.defaultValue;
+  return typeof value === 'string' ? value : undefined;
+}
+
 export function readSettings(): GmiSettings {
   const c = vscode.workspace.getConfiguration('gmi');
-  // `gmi.baseUrl` is application-scoped in package.json; read the global value explicitly anyway,
-  // so even an older VS Code that honoured a workspace value could not send the key elsewhere.
-  const base = c.inspect<string>('baseUrl');
-  const baseUrl = (base?.globalValue ?? base?.defaultValue ?? DEFAULT_BASE_URL).trim() || DEFAULT_BASE_URL;
+  // `gmi.baseUrl`, `gmi.model` and `gmi.systemPrompt` are application-scoped (SECURITY.md).
+  const baseUrl = (userValue(c, 'baseUrl') ?? DEFAULT_BASE_URL).trim() || DEFAULT_BASE_URL;
   const api = c.get<string>('api');
   const temperature = c.get<number | null>('temperature');
   const idle = positiveNumber(c.get('idleTimeoutSeconds')) ?? 60;
   return {
-    model: (c.get<string>('model') ?? '').trim() || DEFAULT_MODEL,
+    model: (userValue(c, 'model') ?? '').trim() || DEFAULT_MODEL,
     api: api === 'chatCompletions' || api === 'messages' ? api : 'auto',
     baseUrl,
     maxTokens: positiveNumber(c.get('maxTokens')),
     temperature: typeof temperature === 'number' && temperature >= 0 && temperature <= 2 ? temperature : undefined,
     thinkingBudgetTokens: parseThinking(c.get('thinking')),
     reasoningEffort: parseReasoningEffort(c.get('reasoningEffort')),
-    systemPrompt: c.get<string>('systemPrompt') ?? '',
+    systemPrompt: userValue(c, 'systemPrompt') ?? '',
     idleTimeoutMs: Math.min(Math.max(idle, 5), 600) * 1000,
   };
 }

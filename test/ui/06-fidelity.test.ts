@@ -1,7 +1,22 @@
 // What a careful user sees: code buttons only on finished blocks, focus kept on the prompt, file
 // names in replies that open the file, Apply/Discard only in the proposal's diff editor.
 import * as assert from 'node:assert/strict';
-import { ask, ensureKey, openChat, session, slowPlan, until, WAIT, waitForState } from './harness';
+import {
+  answerInputBox,
+  approveHostIfAsked,
+  ask,
+  ensureKey,
+  notification,
+  openChat,
+  openFile,
+  runCommand,
+  selectLines,
+  session,
+  slowPlan,
+  until,
+  WAIT,
+  waitForState,
+} from './harness';
 
 describe('UI: fidelity', () => {
   beforeEach(async () => {
@@ -57,6 +72,38 @@ describe('UI: fidelity', () => {
     await s.page.locator('.tabs-container .tab.active[aria-label^="sample.ts"]').waitFor({ state: 'visible', timeout: WAIT });
     const position = s.page.locator('.statusbar-item[id="status.editor.selection"]');
     await until('the cursor on line 4', async () => /Ln 4, Col 1/.test(await position.innerText()));
+  });
+
+  it('Apply / Discard show in the proposal’s diff editor, not in any other diff editor', async () => {
+    const s = await session();
+    const { page } = s;
+    await openFile(page, 'sample.ts');
+    await selectLines(page, 4, 6);
+    s.fake.enqueue({ text: '```ts result\n  for (const price of prices) {\n    sum += price;\n  }\n```\n' });
+    await runCommand(page, 'GMI: Refactor Selection');
+    await answerInputBox(page, 'Use a for-of loop');
+    await approveHostIfAsked(s);
+    const prompt = notification(page, 'Apply the proposed change');
+    await prompt.waitFor({ state: 'visible', timeout: WAIT });
+
+    const titleAction = (label: string) => page.locator(`.editor-group-container.active .editor-actions [aria-label^="${label}"]`);
+    await titleAction('Apply Refactor').waitFor({ state: 'visible', timeout: WAIT });
+    await titleAction('Discard Refactor').waitFor({ state: 'visible', timeout: WAIT });
+
+    // Another diff editor while the proposal is still pending: notes.ts against sample.ts.
+    await openFile(page, 'notes.ts');
+    await runCommand(page, 'File: Compare Active File With...');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: WAIT });
+    await input.fill('sample.ts');
+    await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'sample.ts' }).first().click();
+    await page.locator('.editor-group-container.active .tab.active[aria-label*="notes.ts"][aria-label*="sample.ts"]').waitFor({ state: 'visible', timeout: WAIT });
+    await page.locator('.editor-group-container.active .monaco-diff-editor').waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await titleAction('Apply Refactor').count(), 0, 'no Apply in an unrelated diff editor');
+    assert.equal(await titleAction('Discard Refactor').count(), 0);
+
+    await prompt.getByRole('button', { name: 'Discard' }).click();
+    await runCommand(page, 'View: Close All Editors');
   });
 });
 
