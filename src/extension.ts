@@ -18,6 +18,8 @@ import { openHistory, type OpenedHistory } from './history/setup';
 import { loadGmi } from './lazy';
 import { Log } from './log';
 import { ModelService } from './models/modelService';
+import { PROBLEM_DOCUMENTS, ProblemCodeActions } from './problems/problemCodeActions';
+import { ProblemCommands } from './problems/problemCommands';
 import type { ErrorActionId } from './protocol/messages';
 import { CHAT_VENDOR, GmiChatProvider } from './provider/chatProvider';
 import { manageModels } from './provider/manageModels';
@@ -88,6 +90,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
     log,
   );
   const ask = new AskCommands(chat, view, models);
+  const problems = new ProblemCommands({ refactor, models, sendToChat: (m, notice) => ask.sendToChat(m, notice), log });
   const historyCommands = new HistoryCommands({ history, current, chat, reveal: () => view.reveal(), log });
 
   // GMI models in VS Code's own chat, where this VS Code has the provider API (1.104+).
@@ -144,6 +147,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
     command('gmi.showHistory', () => historyCommands.showHistory()),
     command('gmi.exportChat', () => historyCommands.exportChat()),
     command('gmi.showLog', () => log.show()),
+    vscode.languages.registerCodeActionsProvider(PROBLEM_DOCUMENTS, new ProblemCodeActions(), ProblemCodeActions.metadata),
+    command('gmi.fixProblem', (uri, diagnostic) => problems.fix(uri, diagnostic)),
+    command('gmi.explainProblem', (uri, diagnostic) => problems.explain(uri, diagnostic)),
   );
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);

@@ -49,7 +49,7 @@ export class AskCommands {
     return { context: fitted.selection, notice: fitted.notice };
   }
 
-  private async sendToChat(message: string, notice?: string): Promise<void> {
+  async sendToChat(message: string, notice?: string): Promise<void> {
     await this.view.reveal();
     if (this.chat.busy) {
       const stop = 'Stop and Ask';
