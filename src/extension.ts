@@ -12,6 +12,7 @@ import { openLink } from './commands/openLink';
 import { requestOptions } from './config/requestPolicy';
 import { affectsGmi, readSettings } from './config/settings';
 import { Connection } from './connection';
+import { GenerateCommands } from './generate/generateCommands';
 import { showCurrentIn } from './history/currentConversation';
 import { HistoryCommands } from './history/historyCommands';
 import { openHistory, type OpenedHistory } from './history/setup';
@@ -91,6 +92,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
   );
   const ask = new AskCommands(chat, view, models);
   const problems = new ProblemCommands({ refactor, models, sendToChat: (m, notice) => ask.sendToChat(m, notice), log });
+  const generate = new GenerateCommands({ refactor, models, log });
   const historyCommands = new HistoryCommands({ history, current, chat, reveal: () => view.reveal(), log });
 
   // GMI models in VS Code's own chat, where this VS Code has the provider API (1.104+).
@@ -150,6 +152,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
     vscode.languages.registerCodeActionsProvider(PROBLEM_DOCUMENTS, new ProblemCodeActions(), ProblemCodeActions.metadata),
     command('gmi.fixProblem', (uri, diagnostic) => problems.fix(uri, diagnostic)),
     command('gmi.explainProblem', (uri, diagnostic) => problems.explain(uri, diagnostic)),
+    command('gmi.documentSelection', () => generate.document()),
+    command('gmi.writeTests', () => generate.writeTests()),
   );
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
