@@ -27,6 +27,7 @@ import { manageModels } from './provider/manageModels';
 import { ModelChoices } from './provider/modelChoices';
 import { detectLmProviderApi } from './provider/vscodeLm';
 import { RefactorService } from './refactor/refactorService';
+import { CommitMessageCommand } from './scm/commitMessage';
 import { UsageStatus } from './usage/usageStatus';
 import { UsageTracker } from './usage/usageTracker';
 import { ChatViewProvider } from './views/chatViewProvider';
@@ -93,6 +94,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
   const ask = new AskCommands(chat, view, models);
   const problems = new ProblemCommands({ refactor, models, sendToChat: (m, notice) => ask.sendToChat(m, notice), log });
   const generate = new GenerateCommands({ refactor, models, log });
+  const commitMessage = new CommitMessageCommand({ connection, models, log });
   const historyCommands = new HistoryCommands({ history, current, chat, reveal: () => view.reveal(), log });
 
   // GMI models in VS Code's own chat, where this VS Code has the provider API (1.104+).
@@ -154,6 +156,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
     command('gmi.explainProblem', (uri, diagnostic) => problems.explain(uri, diagnostic)),
     command('gmi.documentSelection', () => generate.document()),
     command('gmi.writeTests', () => generate.writeTests()),
+    command('gmi.generateCommitMessage', (sourceControl) => commitMessage.generate(sourceControl)),
+    command('gmi.stopCommitMessage', () => commitMessage.stop()),
   );
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
