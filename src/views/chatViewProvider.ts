@@ -224,8 +224,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
 /** Only the fields the view needs (drops createdAt and anything else stored). */
 function toView(m: MessageView): MessageView {
-  const { id, role, text, thinking, state, model, usage, actions, replyTo, notice } = m;
-  return { id, role, text, thinking, state, model, usage, actions, replyTo, notice };
+  const { id, role, text, thinking, state, model, usage, actions, replyTo, notice, status } = m;
+  return { id, role, text, thinking, state, model, usage, actions, replyTo, notice, status };
 }
 
 function nonce(): string {
