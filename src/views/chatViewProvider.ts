@@ -39,7 +39,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   static readonly viewId = 'gmi.chat';
   private view: vscode.WebviewView | undefined;
   private ready = false;
-  private readonly disposables: vscode.Disposable[] = [];
+  /** The current view's listeners: replaced (the old ones disposed) when VS Code resolves a new view. */
+  private viewListeners: vscode.Disposable[] = [];
   private readonly appends = new AppendBatcher({
     intervalMs: APPEND_INTERVAL_MS,
     post: (a) => this.post({ type: 'append', ...a }),
@@ -61,6 +62,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
+    // VS Code resolves a new view after the old one was disposed (moved to another container,
+    // hidden and shown again): the old view's listeners must not keep handling anything.
+    this.disposeViewListeners();
     this.view = view;
     this.ready = false;
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
@@ -73,13 +77,21 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'chat.css')).toString(),
       codiconsUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'codicons', 'codicon.css')).toString(),
     });
-    this.disposables.push(
+    this.viewListeners = [
       view.webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
       view.onDidDispose(() => {
+        // Only the current view: a late dispose of an older one must not cut off the new one.
+        if (this.view !== view) return;
+        this.disposeViewListeners();
         this.view = undefined;
         this.ready = false;
       }),
-    );
+    ];
+  }
+
+  private disposeViewListeners(): void {
+    for (const d of this.viewListeners) d.dispose();
+    this.viewListeners = [];
   }
 
   /** Shows the chat view (opening the GMI sidebar). */
@@ -218,7 +230,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   dispose(): void {
     this.appends.dispose();
-    for (const d of this.disposables) d.dispose();
+    this.disposeViewListeners();
   }
 }
 

@@ -3,18 +3,17 @@
 // never loads remote content, and never names code or commands: code actions carry (id, block).
 import {
   MAX_FILE_REFS,
-  MAX_LINK_CHARS,
-  MAX_PROMPT_CHARS,
   parseHostMessage,
   type ChatStateView,
-  type ErrorActionId,
   type HostToWebview,
   type MessageView,
   type WebviewToHost,
 } from '../protocol/messages';
+import { Composer } from './composer';
 import { h, icon } from './dom';
+import { onConversationClick } from './conversationClicks';
 import { fileRefsIn, linkFileRefs } from './fileLinks';
-import { ACTION_LABELS, MessageEntries, type Entry } from './messageEntries';
+import { MessageEntries, type Entry } from './messageEntries';
 
 export interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -47,7 +46,6 @@ export class ChatApp {
   private readonly entries: MessageEntries;
   private readonly schedule?: (callback: () => void) => void;
   private readonly defer: (callback: () => void) => void;
-  private readonly draftDelayMs: number;
   private readonly eagerChars: number;
 
   readonly modelButton: HTMLButtonElement;
@@ -57,9 +55,7 @@ export class ChatApp {
   readonly welcome: HTMLElement;
   readonly empty: HTMLElement;
   readonly messagesEl: HTMLElement;
-  readonly prompt: HTMLTextAreaElement;
-  readonly sendButton: HTMLButtonElement;
-  readonly stopButton: HTMLButtonElement;
+  readonly composer: Composer;
 
   private busy = false;
   private hasApiKey = true;
@@ -68,7 +64,6 @@ export class ChatApp {
   /** When the user last wheeled, touched or used a key in the conversation (for auto-scroll). */
   private userScrollAt = -Infinity;
   private pointerDown = false;
-  private draftTimer: number | undefined;
   private pendingQueue: Entry[] = [];
   private pendingScheduled = false;
   /** Bumped on every full state so stale background work stops. */
@@ -86,7 +81,6 @@ export class ChatApp {
     this.doc = root.ownerDocument;
     this.schedule = options.schedule;
     this.defer = options.defer ?? ((cb) => win.setTimeout(cb, 0));
-    this.draftDelayMs = options.draftDelayMs ?? 300;
     this.eagerChars = options.eagerChars ?? EAGER_CHARS;
     this.entries = new MessageEntries(this.doc, {
       schedule: this.schedule,
@@ -134,38 +128,30 @@ export class ChatApp {
     this.messagesEl = h(doc, 'div', { class: 'messages' });
     this.list = h(doc, 'main', { class: 'conversation', 'aria-label': 'Conversation', tabindex: '0' }, this.welcome, this.empty, this.messagesEl);
 
-    this.prompt = h(doc, 'textarea', {
-      class: 'prompt',
-      'data-testid': 'prompt',
-      rows: '1',
-      placeholder: 'Ask GMI… (Enter to send, Shift+Enter for a new line)',
-      'aria-label': 'Ask GMI. Enter sends, Shift+Enter makes a new line.',
+    this.composer = new Composer(doc, win, {
+      draftDelayMs: options.draftDelayMs ?? 300,
+      getState: () => api.getState(),
+      setState: (state) => api.setState(state),
+      onSend: (text) => {
+        this.post({ type: 'send', text });
+        this.stickToBottom = true;
+      },
+      onStop: () => this.post({ type: 'stop' }),
+      onDraft: (text) => this.post({ type: 'promptDraft', text }),
     });
-    this.sendButton = h(
-      doc,
-      'button',
-      { type: 'button', class: 'send-button', 'data-testid': 'send', title: 'Send (Enter)', 'aria-label': 'Send' },
-      icon(doc, 'send'),
-    );
-    this.stopButton = h(
-      doc,
-      'button',
-      { type: 'button', class: 'stop-button', 'data-testid': 'stop', title: 'Stop', 'aria-label': 'Stop', hidden: true },
-      icon(doc, 'debug-stop'),
-    );
-    const composer = h(doc, 'footer', { class: 'composer' },
-      h(doc, 'div', { class: 'input-box' }, this.prompt, h(doc, 'div', { class: 'input-actions' }, this.stopButton, this.sendButton)));
 
-    root.replaceChildren(toolbar, this.list, composer);
+    root.replaceChildren(toolbar, this.list, this.composer.el);
     this.wireEvents();
-    this.restoreDraft();
     this.renderChrome();
   }
 
-  /** Starts listening to the host and tells it the view is ready. */
+  /** Starts listening to the host and tells it the view is ready; the prompt takes the focus. */
   start(): void {
     this.win.addEventListener('message', (event: MessageEvent) => this.receive(event.data));
     this.post({ type: 'ready' });
+    // Opened with the focus (Focus on Chat View, Ask GMI): typing goes to the prompt. Otherwise the
+    // window's focus event does the same when the view is focused later.
+    if (this.doc.hasFocus()) this.composer.focusIfNothingIs();
   }
 
   /** Handles one raw message from the host; malformed ones are ignored. */
@@ -201,12 +187,10 @@ export class ChatApp {
         this.renderChrome();
         break;
       case 'setPrompt':
-        this.prompt.value = message.text;
-        this.prompt.setSelectionRange(message.text.length, message.text.length);
-        this.saveDraftNow();
+        this.composer.setText(message.text);
         break;
       case 'focusPrompt':
-        this.prompt.focus();
+        this.composer.focus();
         break;
       case 'fileLinks': {
         const known = this.fileLinks.get(message.id) ?? new Set<string>();
@@ -279,6 +263,8 @@ export class ChatApp {
       this.entries.update(existing, view);
     } else {
       const entry = this.entries.create(view, false);
+      // A new error is announced by screen readers (not the old ones of a conversation reopened).
+      if (view.role === 'error') entry.body.setAttribute('role', 'alert');
       this.messagesEl.append(entry.el);
     }
     if (added && view.role === 'user') this.stickToBottom = true;
@@ -321,9 +307,7 @@ export class ChatApp {
   private renderChrome(): void {
     this.welcome.hidden = this.hasApiKey;
     this.empty.hidden = !this.hasApiKey || this.entries.size > 0;
-    this.sendButton.hidden = this.busy;
-    this.sendButton.disabled = this.busy;
-    this.stopButton.hidden = !this.busy;
+    this.composer.setBusy(this.busy);
     this.root.classList.toggle('busy', this.busy);
   }
 
@@ -350,57 +334,7 @@ export class ChatApp {
     this.list.scrollTop = this.list.scrollHeight;
   }
 
-  // ---- input ----
-
-  private submit(): void {
-    if (this.busy) return; // the policy is "stop first"
-    const text = this.prompt.value;
-    if (text.trim() === '' || text.length > MAX_PROMPT_CHARS) return;
-    this.post({ type: 'send', text });
-    this.prompt.value = '';
-    this.saveDraftNow();
-    this.stickToBottom = true;
-  }
-
-  private restoreDraft(): void {
-    const state = this.api.getState();
-    const draft = typeof state === 'object' && state !== null ? (state as { draft?: unknown }).draft : undefined;
-    if (typeof draft === 'string') this.prompt.value = draft;
-  }
-
-  private scheduleDraftSave(): void {
-    if (this.draftTimer !== undefined) this.win.clearTimeout(this.draftTimer);
-    this.draftTimer = this.win.setTimeout(() => this.saveDraftNow(), this.draftDelayMs);
-  }
-
-  private saveDraftNow(): void {
-    if (this.draftTimer !== undefined) this.win.clearTimeout(this.draftTimer);
-    this.draftTimer = undefined;
-    const text = this.prompt.value;
-    this.api.setState({ draft: text });
-    if (text.length <= MAX_PROMPT_CHARS) this.post({ type: 'promptDraft', text });
-  }
-
   private wireEvents(): void {
-    this.prompt.addEventListener('keydown', (e) => {
-      if (e.key !== 'Enter' || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey) return;
-      // An IME composition uses Enter to accept a candidate; that must not send.
-      if (e.isComposing || e.keyCode === 229) return;
-      e.preventDefault();
-      this.submit();
-    });
-    this.prompt.addEventListener('input', () => this.scheduleDraftSave());
-    this.prompt.addEventListener('blur', () => {
-      if (this.draftTimer !== undefined) this.saveDraftNow();
-    });
-    this.win.addEventListener('pagehide', () => {
-      if (this.draftTimer !== undefined) this.saveDraftNow();
-    });
-    this.sendButton.addEventListener('click', () => {
-      this.submit();
-      this.prompt.focus();
-    });
-    this.stopButton.addEventListener('click', () => this.post({ type: 'stop' }));
     this.newChatButton.addEventListener('click', () => this.post({ type: 'newChat' }));
     this.modelButton.addEventListener('click', () => this.post({ type: 'action', action: 'selectModel' }));
     // Only the user unpins the view: scroll events also come from our own scrolling and from
@@ -419,78 +353,11 @@ export class ChatApp {
       if (this.atBottom()) this.stickToBottom = true;
       else if (this.pointerDown || performance.now() - this.userScrollAt < USER_SCROLL_MS) this.stickToBottom = false;
     }, { passive: true });
-    this.list.addEventListener('click', (e) => this.onListClick(e));
+    const clicks = { list: this.list, entries: this.entries, win: this.win, post: (m: WebviewToHost) => this.post(m) };
+    this.list.addEventListener('click', (e) => onConversationClick(e, clicks));
     // Middle-click and friends must not navigate either.
     this.list.addEventListener('auxclick', (e) => {
       if ((e.target as Element | null)?.closest?.('a')) e.preventDefault();
     });
-  }
-
-  private onListClick(e: MouseEvent): void {
-    const target = e.target as Element | null;
-    if (!target?.closest) return;
-    const link = target.closest('a');
-    if (link && this.list.contains(link)) {
-      e.preventDefault();
-      // VS Code's webview host opens any clicked link itself (a click listener on the window that
-      // ignores preventDefault): stop the click here so only the host's ask-first path runs.
-      e.stopPropagation();
-      const href = link.getAttribute('href');
-      if (href && href.length <= MAX_LINK_CHARS) this.post({ type: 'openLink', href });
-      return;
-    }
-    const button = target.closest('button');
-    if (!button || button.disabled || !this.list.contains(button)) return;
-    const testid = button.getAttribute('data-testid');
-    const messageEl = button.closest<HTMLElement>('[data-testid="message"]');
-    const id = messageEl?.getAttribute('data-id') ?? '';
-    switch (testid) {
-      case 'copy':
-      case 'insert':
-      case 'apply': {
-        const block = Number(button.getAttribute('data-block'));
-        if (!id || !Number.isInteger(block) || block < 0) return;
-        const type = testid === 'copy' ? 'copyCode' : testid === 'insert' ? 'insertCode' : 'applyCode';
-        this.post({ type, id, block });
-        if (testid === 'copy') this.flashCopied(button);
-        return;
-      }
-      case 'retry':
-        if (id) this.post({ type: 'retry', id });
-        return;
-      case 'file-link': {
-        const ref = button.getAttribute('data-ref');
-        if (id && ref) this.post({ type: 'openFile', id, ref });
-        return;
-      }
-      case 'show-all':
-        // Local: the whole text is already here, only its rendering was left out.
-        this.entries.expand(id);
-        return;
-      case 'error-action': {
-        const action = button.getAttribute('data-action') as ErrorActionId | null;
-        if (!action || !(action in ACTION_LABELS)) return;
-        // Retry from an error names what to retry: the reply it belongs to, else the error itself
-        // (the host resolves an error id to its reply).
-        const retryId = id ? (this.entries.get(id)?.view.replyTo ?? id) : undefined;
-        if (action === 'retry' && retryId) this.post({ type: 'retry', id: retryId });
-        else this.post({ type: 'action', action });
-        return;
-      }
-      case 'set-api-key':
-        this.post({ type: 'action', action: 'setApiKey' });
-        return;
-    }
-  }
-
-  private flashCopied(button: HTMLElement): void {
-    const glyph = button.querySelector('.codicon');
-    if (!glyph) return;
-    glyph.classList.replace('codicon-copy', 'codicon-check');
-    button.classList.add('copied');
-    this.win.setTimeout(() => {
-      glyph.classList.replace('codicon-check', 'codicon-copy');
-      button.classList.remove('copied');
-    }, 1200);
   }
 }

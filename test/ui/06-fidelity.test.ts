@@ -5,7 +5,10 @@ import {
   answerInputBox,
   approveHostIfAsked,
   ask,
+  chatFrame,
   ensureKey,
+  focusEditor,
+  messages,
   notification,
   openChat,
   openFile,
@@ -104,6 +107,53 @@ describe('UI: fidelity', () => {
 
     await prompt.getByRole('button', { name: 'Discard' }).click();
     await runCommand(page, 'View: Close All Editors');
+  });
+
+  it('keyboard only: the prompt has the focus when the chat opens and after Stop; Shift+Tab and Enter retry', async () => {
+    const s = await session();
+    const { page } = s;
+    const frame = await openChat(page);
+    const prompt = frame.locator('[data-testid="prompt"]');
+    // Nothing focused in the view (an iframe keeps its activeElement while the workbench has focus).
+    await prompt.evaluate((el) => (el as HTMLElement).blur());
+    await focusEditor(page);
+    await runCommand(page, 'GMI: Focus on Chat View');
+    const focused = (locator: typeof prompt) => locator.evaluate((el) => el === el.ownerDocument.activeElement);
+    await until('the prompt to have the focus', () => focused(prompt));
+
+    const story = 'Once upon a time there was a very long story that kept going. '.repeat(12);
+    s.fake.enqueue(slowPlan(story, { chunkSize: 2, delayMs: 40 }));
+    const sent = s.fake.requests.length;
+    await page.keyboard.type('Tell me a long story, keyboard only.');
+    await page.keyboard.press('Enter');
+    await approveHostIfAsked(s);
+    const reply = messages(frame, 'user').filter({ hasText: 'keyboard only' }).last().locator('xpath=following-sibling::*[@data-testid="message"][1]');
+    await until('some streamed text', async () => (await reply.locator('.message-body').innerText()).length > 20);
+    if (!(await focused(prompt))) await prompt.focus(); // the host-approval dialog may have taken it
+    await page.keyboard.press('Escape');
+    await waitForState(reply, 'stopped');
+    assert.equal(await focused(prompt), true, 'the focus stays in the prompt after Stop');
+
+    // Back from the prompt into the conversation: the stopped reply's Retry, pressed with Enter.
+    s.fake.enqueue({ text: 'A short one.' });
+    await page.keyboard.press('Shift+Tab');
+    const retry = reply.locator('[data-testid="retry"]');
+    assert.equal(await focused(retry), true, 'Shift+Tab from the prompt reaches Retry');
+    await page.keyboard.press('Enter');
+    await until('the retried request', async () => s.fake.requests.slice(sent).filter((r) => r.method === 'POST').length === 2);
+  });
+
+  it('the focus is not lost when Stop is clicked and disappears', async () => {
+    const s = await session();
+    const frame = await openChat(s.page);
+    s.fake.enqueue(slowPlan('Streaming slowly so that there is time to click Stop. '.repeat(10), { chunkSize: 2, delayMs: 40 }));
+    const reply = await ask(s, frame, 'Stream slowly, please.');
+    await until('some streamed text', async () => (await reply.locator('.message-body').innerText()).length > 20);
+    await frame.locator('[data-testid="stop"]').click();
+    await waitForState(reply, 'stopped');
+    await frame.locator('[data-testid="stop"]').waitFor({ state: 'hidden', timeout: WAIT });
+    const prompt = frame.locator('[data-testid="prompt"]');
+    assert.equal(await prompt.evaluate((el) => el === el.ownerDocument.activeElement), true);
   });
 });
 
