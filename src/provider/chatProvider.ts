@@ -4,6 +4,7 @@
 // through responder.ts; the key is asked for the way the rest of the extension asks.
 import * as vscode from 'vscode';
 import type { ApiKeyStore } from '../auth/apiKeyStore';
+import { requestOptions } from '../config/requestPolicy';
 import { readSettings } from '../config/settings';
 import type { Connection } from '../connection';
 import { resolveApi } from '../gmi/baseUrl';
@@ -100,7 +101,7 @@ export class GmiChatProvider implements LmChatProvider, vscode.Disposable {
     return estimateTokens(text, this.deps.api.parts);
   }
 
-  /** The same settings the sidebar uses (see extension.ts' prepare), for the model VS Code chose. */
+  /** The same settings and request policy the sidebar uses (see extension.ts' prepare), for the model VS Code chose. */
   private async prepare(modelId: string): Promise<PreparedChat | PrepareBlocked> {
     const conn = await this.deps.connection.connect(true);
     if ('blocked' in conn) return conn;
@@ -115,8 +116,7 @@ export class GmiChatProvider implements LmChatProvider, vscode.Disposable {
       client: conn.client,
       api: resolveApi(modelId, s.api),
       system: s.systemPrompt.trim() || undefined,
-      maxTokens: s.maxTokens,
-      temperature: s.temperature,
+      ...requestOptions(s),
       maxOutputTokens: this.deps.models.limits(modelId).maxOutputTokens,
     };
   }

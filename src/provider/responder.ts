@@ -4,22 +4,24 @@
 // running VS Code's part classes and error factories in, so this is tested in plain Node.
 import { failureActions, nextStepsSentence } from '../actions/nextSteps';
 import type { StreamingClient } from '../chat/chatService';
+import type { RequestOptions } from '../config/requestPolicy';
 import type { ChatRequest, EndReason, GmiErrorInfo, GmiErrorKind, Usage, WireApi } from '../gmi/types';
 import type { ErrorActionId } from '../protocol/messages';
 import { usageLogLine, type Cost, type UsageTracker } from '../usage/usageTracker';
 import { ImageInputError, mapRequest } from './messageMapping';
+import { providerRequestOptions } from './requestParameters';
 import type { LmChatInformation, LmChatRequestMessage, LmErrorFactories, LmPartClasses, LmResponseOptions } from './vscodeLm';
 
-/** What a request needs from settings and the connection, resolved when it is sent. */
-export interface PreparedChat {
+/**
+ * What a request needs from settings and the connection, resolved when it is sent. The sampling and
+ * reasoning parameters (gmi.maxTokens, gmi.temperature, gmi.thinking, gmi.reasoningEffort) come from
+ * `requestOptions(readSettings())`, the policy the sidebar uses.
+ */
+export interface PreparedChat extends RequestOptions {
   client: StreamingClient;
   api: WireApi;
   /** gmi.systemPrompt, added after VS Code's own instructions. */
   system?: string;
-  /** gmi.maxTokens. */
-  maxTokens?: number;
-  /** gmi.temperature. */
-  temperature?: number;
   /** The model's largest reply (the cap for any requested maximum). */
   maxOutputTokens: number;
 }
@@ -69,10 +71,6 @@ export function providerError(
   return factory ? factory.call(errors, text) : new Error(text);
 }
 
-function positive(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
-}
-
 export async function respond(
   deps: ResponderDeps,
   model: LmChatInformation,
@@ -109,15 +107,14 @@ export async function respond(
   }
   if (token.isCancellationRequested) return;
 
-  const requested = positive(options.modelOptions?.max_tokens) ?? prepared.maxTokens;
-  const temperature = options.modelOptions?.temperature;
+  const { maxTokens, temperature, thinkingBudgetTokens, reasoningEffort } = prepared;
+  const params = providerRequestOptions({ maxTokens, temperature, thinkingBudgetTokens, reasoningEffort }, options.modelOptions, prepared.maxOutputTokens);
   const request: ChatRequest = {
     model: model.id,
     api: prepared.api,
     system: [mapped.system, prepared.system].filter((s) => s?.trim()).join('\n\n') || undefined,
     messages: mapped.turns,
-    maxTokens: requested !== undefined ? Math.min(requested, prepared.maxOutputTokens) : undefined,
-    temperature: typeof temperature === 'number' && temperature >= 0 && temperature <= 2 ? temperature : prepared.temperature,
+    ...params.options,
   };
   if (mapped.tools) {
     request.tools = mapped.tools;

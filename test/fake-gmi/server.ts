@@ -60,6 +60,7 @@ export const FAKE_MODELS: Array<{ id: string; owned_by: string; context_length?:
   { id: 'anthropic/claude-sonnet-4.5', owned_by: 'anthropic', context_length: 409600 },
   { id: 'anthropic/claude-opus-4.5', owned_by: 'anthropic' },
   { id: 'openai/gpt-4o', owned_by: 'openai', context_length: 131072 },
+  { id: 'openai/gpt-5', owned_by: 'openai' },
   { id: 'deepseek-ai/DeepSeek-V3.2', owned_by: 'deepseek-ai' },
   { id: 'moonshotai/Kimi-K2-Thinking', owned_by: 'moonshotai', context_length: 262144 },
   { id: 'zai-org/GLM-4.7-FP8', owned_by: 'zai-org' },

@@ -74,7 +74,7 @@ describe(`VS Code chat provider on VS Code ${vscode.version}${PROVIDER_API ? '' 
 
   it('before the loopback host is approved the chat lists the catalog; the first request approves it and brings the live list', async () => {
     // This file's fake server listens on a new port, so its host is not approved yet: listing is silent.
-    const catalog = await gmiModelsWhere('the catalog', (models) => models.some((m) => m.id === 'openai/gpt-5'));
+    const catalog = await gmiModelsWhere('the catalog', (models) => models.some((m) => m.id === 'google/gemini-3-pro-preview'));
     assert.ok(!catalog.some((m) => m.id === 'example-org/fake-model-1'));
     const sonnet = catalog.find((m) => m.id === 'anthropic/claude-sonnet-4.5')!;
     // The provider tells VS Code once the live list is there (not only when VS Code happens to ask again).
@@ -163,6 +163,54 @@ describe(`VS Code chat provider on VS Code ${vscode.version}${PROVIDER_API ? '' 
       assert.ok(!parts.some((p) => JSON.stringify(p).includes('recall the greeting')));
     }
     console.log(`      thinking parts: ${Thinking ? 'supported' : 'not in this VS Code (dropped)'}`);
+  });
+
+  describe('settings', () => {
+    const config = () => vscode.workspace.getConfiguration('gmi');
+    const set = (key: string, value: unknown) => config().update(key, value, vscode.ConfigurationTarget.Global);
+    afterEach(async () => {
+      for (const key of ['thinking', 'reasoningEffort', 'temperature', 'maxTokens']) await set(key, undefined);
+    });
+
+    it('gmi.thinking, gmi.temperature, gmi.maxTokens and gmi.reasoningEffort reach the request as the sidebar sends them', async () => {
+      await set('thinking', '4096');
+      await set('temperature', 1.5);
+      const claude = await gmiModel('anthropic/claude-sonnet-4.5');
+      t.fake.enqueue({ thinking: 'Weighing it.', text: 'Thought it through.' });
+      assert.equal(textOf(await send(claude, [vscode.LanguageModelChatMessage.User('Think first.')])), 'Thought it through.');
+      const thinking = lastPost(t).body as Obj;
+      assert.deepEqual(thinking.thinking, { type: 'enabled', budget_tokens: 4096 });
+      assert.equal(thinking.temperature, undefined, 'no temperature with thinking');
+
+      await set('thinking', 'off');
+      await set('maxTokens', 1000);
+      t.fake.enqueue({ text: 'Plain.' });
+      await send(claude, [vscode.LanguageModelChatMessage.User('Now without.')]);
+      const plain = lastPost(t).body as Obj;
+      assert.equal(plain.thinking, undefined);
+      assert.equal(plain.temperature, 1, "Claude's temperature is at most 1");
+      assert.equal(plain.max_tokens, 1000);
+
+      await set('reasoningEffort', 'low');
+      const gpt5 = await gmiModel('openai/gpt-5');
+      t.fake.enqueue({ text: 'Quick.' });
+      await send(gpt5, [vscode.LanguageModelChatMessage.User('Be quick.')]);
+      const effort = lastPost(t).body as Obj;
+      assert.equal(effort.reasoning_effort, 'low');
+      assert.equal(effort.max_completion_tokens, 1000);
+      assert.equal('temperature' in effort, false);
+    });
+
+    it('a caller’s modelOptions max_tokens and reasoning_effort win over the settings', async () => {
+      await set('maxTokens', 1000);
+      await set('reasoningEffort', 'low');
+      const gpt5 = await gmiModel('openai/gpt-5');
+      t.fake.enqueue({ text: 'Thorough.' });
+      await send(gpt5, [vscode.LanguageModelChatMessage.User('Be thorough.')], { modelOptions: { max_tokens: 2000, reasoning_effort: 'high' } });
+      const body = lastPost(t).body as Obj;
+      assert.equal(body.reasoning_effort, 'high');
+      assert.equal(body.max_completion_tokens, 2000);
+    });
   });
 
   const tool = { name: 'read_file', description: 'Reads a workspace file', inputSchema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } };

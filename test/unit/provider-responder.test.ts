@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { StreamingClient } from '../../src/chat/chatService';
+import { requestOptions } from '../../src/config/requestPolicy';
 import type { ChatRequest, StreamEvent, Usage } from '../../src/gmi/types';
 import { respond, type PrepareBlocked, type PreparedChat, type ResponderDeps } from '../../src/provider/responder';
 import { LmToolMode, type LmChatInformation, type LmPartClasses } from '../../src/provider/vscodeLm';
@@ -131,6 +132,29 @@ describe('provider: responder', () => {
     await respond(h.deps, model('openai/gpt-4o'), [user(new TextPart('hi'))], { modelOptions: { max_tokens: 100, temperature: 1.2 } }, progressOf(h), new Token());
     assert.equal(client.requests[1].maxTokens, 100);
     assert.equal(client.requests[1].temperature, 1.2);
+  });
+
+  it('sends the sidebar’s request policy: gmi.thinking, gmi.reasoningEffort, temperature and maxTokens from the settings', async () => {
+    const client = new ScriptedClient(() => events({ type: 'end', reason: 'stop' }));
+    const settings = requestOptions({ maxTokens: 4000, temperature: 0.4, thinkingBudgetTokens: 2048, reasoningEffort: 'high' });
+    const h = harness(client, { prepared: { ...settings, maxOutputTokens: 32_000 } });
+    await respond(h.deps, model(), [user(new TextPart('hi'))], {}, progressOf(h), new Token());
+    const req = client.requests[0];
+    assert.deepEqual([req.maxTokens, req.temperature, req.thinkingBudgetTokens, req.reasoningEffort], [4000, 0.4, 2048, 'high']);
+  });
+
+  it('the caller’s modelOptions max_tokens, temperature and reasoning_effort win; thinking comes only from gmi.thinking', async () => {
+    const client = new ScriptedClient(() => events({ type: 'end', reason: 'stop' }));
+    const h = harness(client, { prepared: { maxTokens: 4000, temperature: 0.4, thinkingBudgetTokens: 2048, reasoningEffort: 'high', maxOutputTokens: 16_384 } });
+    const modelOptions = { max_tokens: 99_999, temperature: 0, reasoning_effort: 'low', thinking: { type: 'enabled', budget_tokens: 50_000 }, top_p: 0.1 };
+    await respond(h.deps, model(), [user(new TextPart('hi'))], { modelOptions }, progressOf(h), new Token());
+    const req = client.requests[0];
+    assert.deepEqual([req.maxTokens, req.temperature, req.reasoningEffort, req.thinkingBudgetTokens], [16_384, 0, 'low', 2048]);
+    assert.equal('top_p' in req, false);
+    // values we cannot use leave the settings in place
+    await respond(h.deps, model(), [user(new TextPart('hi'))], { modelOptions: { max_tokens: -1, temperature: 7, reasoning_effort: 'max' } }, progressOf(h), new Token());
+    const kept = client.requests[1];
+    assert.deepEqual([kept.maxTokens, kept.temperature, kept.reasoningEffort], [4000, 0.4, 'high']);
   });
 
   it('refuses an image for a model without image input before asking for a key or sending anything', async () => {
