@@ -11,16 +11,29 @@ export interface EndingNotice {
 const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /**
+ * Who set the request's maxTokens: the gmi.maxTokens setting (the default), or the caller (an
+ * extension using a GMI model through VS Code's language model API, with `modelOptions.max_tokens`).
+ */
+export type MaxTokensSource = 'setting' | 'caller';
+
+/**
  * What to tell the user when a reply ended for `reason`, or undefined when the ending needs no
  * words (a normal stop, tool calls, the user's own Stop). `request` is the request as sent: the
- * length message names gmi.maxTokens only when it was set, and the limit that applied.
+ * length message names gmi.maxTokens only when the setting set the limit, and the limit that applied.
  */
 export function endingNotice(
   reason: EndReason,
   request: Pick<ChatRequest, 'model' | 'maxTokens' | 'thinkingBudgetTokens'>,
+  maxTokensFrom: MaxTokensSource = 'setting',
 ): EndingNotice | undefined {
   if (reason === 'length') {
     const limit = replyTokenLimits(request).maxTokens;
+    if (request.maxTokens !== undefined && request.maxTokens > 0 && maxTokensFrom === 'caller') {
+      return {
+        message: `The reply stopped at the maximum length of ${count(limit)} tokens the request asked for (max_tokens). Ask it to continue where it stopped.`,
+        actions: [],
+      };
+    }
     if (request.maxTokens !== undefined && request.maxTokens > 0) {
       return {
         message: `The reply stopped at the maximum length of ${count(limit)} tokens set in gmi.maxTokens. Ask to continue, or raise the limit.`,

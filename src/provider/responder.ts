@@ -5,6 +5,7 @@
 import { failureActions, nextStepsSentence } from '../actions/nextSteps';
 import type { StreamingClient } from '../chat/chatService';
 import type { RequestOptions } from '../config/requestPolicy';
+import { endingNotice } from '../gmi/endings';
 import type { ChatRequest, EndReason, GmiErrorInfo, GmiErrorKind, Usage, WireApi } from '../gmi/types';
 import type { ErrorActionId } from '../protocol/messages';
 import { usageLogLine, type Cost, type UsageTracker } from '../usage/usageTracker';
@@ -54,8 +55,6 @@ export interface CancellationLike {
   readonly isCancellationRequested: boolean;
   onCancellationRequested(listener: () => void): { dispose(): void };
 }
-
-const LENGTH_MESSAGE = 'The reply stopped at the maximum length (gmi.maxTokens). Ask to continue, or raise the limit.';
 
 /** An error VS Code's chat shows: the sidebar's message plus its next steps, as a LanguageModelError where one fits. */
 export function providerError(
@@ -179,5 +178,11 @@ export async function respond(
     log.warn(`VS Code chat → ${model.id} failed: ${failure.message}`);
     throw providerError(failure.message, failureActions(failure), failure.kind, deps.errors, log.redact.bind(log));
   }
-  if (ended === 'length') throw providerError(LENGTH_MESSAGE, ['openSettings'], undefined, deps.errors);
+  // A reply cut at its length, or declined by the model or the provider's filter, does not end
+  // silently: VS Code's chat shows the sidebar's notice as an error after the text that came.
+  const notice = ended ? endingNotice(ended, request, params.caller.maxTokens ? 'caller' : 'setting') : undefined;
+  if (notice) {
+    log.info(`VS Code chat → ${model.id}: ended (${ended}): ${notice.message}`);
+    throw providerError(notice.message, notice.actions, undefined, deps.errors, log.redact.bind(log));
+  }
 }

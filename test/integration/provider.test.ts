@@ -48,6 +48,19 @@ async function send(model: vscode.LanguageModelChat, messages: vscode.LanguageMo
   return parts;
 }
 
+/** Like send, but keeps what streamed before a failure: the parts and the error (its message and its cause's). */
+async function sendUntilError(model: vscode.LanguageModelChat, messages: vscode.LanguageModelChatMessage[]): Promise<{ parts: unknown[]; error: string }> {
+  const parts: unknown[] = [];
+  try {
+    const response = await model.sendRequest(messages, {});
+    for await (const part of response.stream) parts.push(part);
+  } catch (e) {
+    const err = e as Error & { cause?: Error };
+    return { parts, error: `${err.message} ${err.cause?.message ?? ''}` };
+  }
+  return assert.fail(`the reply ended without an error: ${JSON.stringify(parts)}`);
+}
+
 const textOf = (parts: unknown[]) => parts.filter((p): p is vscode.LanguageModelTextPart => p instanceof vscode.LanguageModelTextPart).map((p) => p.value).join('');
 const lastPost = (t: { fake: { requests: Array<{ method: string; path: string; body?: unknown }> } }) => chatRequests(t.fake as never).at(-1)!;
 
@@ -211,6 +224,21 @@ describe(`VS Code chat provider on VS Code ${vscode.version}${PROVIDER_API ? '' 
       assert.equal(body.reasoning_effort, 'high');
       assert.equal(body.max_completion_tokens, 2000);
     });
+  });
+
+  it('a content filter or a refusal does not end silently: the sidebar’s notice follows the text', async () => {
+    const gpt = await gmiModel('openai/gpt-4o');
+    t.fake.enqueue({ text: 'Well,', stopReason: 'content_filter' });
+    const filtered = await sendUntilError(gpt, [vscode.LanguageModelChatMessage.User('Tell me something filtered.')]);
+    assert.equal(textOf(filtered.parts), 'Well,');
+    assert.match(filtered.error, /The provider's content filter stopped this reply \(finish reason content_filter\): it was declined, not finished\./);
+    assert.match(filtered.error, /Next: choose another model/);
+
+    const claude = await gmiModel('anthropic/claude-sonnet-4.5');
+    t.fake.enqueue({ text: 'I can’t help with that.', stopReason: 'refusal' });
+    const refused = await sendUntilError(claude, [vscode.LanguageModelChatMessage.User('Something it declines.')]);
+    assert.equal(textOf(refused.parts), 'I can’t help with that.');
+    assert.match(refused.error, /anthropic\/claude-sonnet-4\.5 declined to answer \(stop reason refusal\)/);
   });
 
   const tool = { name: 'read_file', description: 'Reads a workspace file', inputSchema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } };

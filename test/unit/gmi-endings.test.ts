@@ -21,6 +21,10 @@ describe('gmi/endings', () => {
   it('the length limit is the one that applied: the setting’s (capped), or the model’s', () => {
     assert.match(endingNotice('length', { model: 'openai/gpt-4o', maxTokens: 999_999 })!.message, /maximum length of 16,384 tokens set in gmi\.maxTokens/);
     assert.match(endingNotice('length', { model: 'someone/unknown' })!.message, /someone\/unknown's maximum reply length \(8,192 tokens\)/);
+    // a limit a caller of VS Code's language model API asked for is not blamed on the setting
+    const caller = endingNotice('length', { model: 'openai/gpt-4o', maxTokens: 100 }, 'caller')!;
+    assert.equal(caller.message, 'The reply stopped at the maximum length of 100 tokens the request asked for (max_tokens). Ask it to continue where it stopped.');
+    assert.deepEqual(caller.actions, []);
   });
 
   it('whole replies: a Chat Completions refusal message and a Messages refusal stop reason end as refusal', () => {

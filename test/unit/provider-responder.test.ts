@@ -221,10 +221,40 @@ describe('provider: responder', () => {
     );
   });
 
-  it('a reply cut at the maximum length ends with the sidebar’s message after the text', async () => {
-    const client = new ScriptedClient(() => events({ type: 'text', text: 'long…' }, { type: 'end', reason: 'length' }));
-    const h = harness(client);
-    await assert.rejects(respond(h.deps, model(), [user(new TextPart('q'))], {}, progressOf(h), new Token()), /^Error: The reply stopped at the maximum length \(gmi\.maxTokens\)\. Ask to continue, or raise the limit\. Next: check the GMI settings/);
+  it('a reply cut at the maximum length ends with the sidebar’s notice after the text, naming the limit that applied', async () => {
+    const cut = () => new ScriptedClient(() => events({ type: 'text', text: 'long…' }, { type: 'end', reason: 'length' }));
+    const h = harness(cut(), { prepared: { maxTokens: 500 } });
+    await assert.rejects(
+      respond(h.deps, model(), [user(new TextPart('q'))], {}, progressOf(h), new Token()),
+      /^Error: The reply stopped at the maximum length of 500 tokens set in gmi\.maxTokens\. Ask to continue, or raise the limit\. Next: check the GMI settings/,
+    );
     assert.deepEqual(h.parts, [new TextPart('long…')]);
+    // no gmi.maxTokens: the model's own limit, and no setting is blamed
+    await assert.rejects(
+      respond(harness(cut()).deps, model(), [user(new TextPart('q'))], {}, progressOf(h), new Token()),
+      /^Error: The reply stopped at anthropic\/claude-sonnet-4\.5's maximum reply length \(32,000 tokens\)\. Ask it to continue where it stopped\.$/,
+    );
+    // the caller's max_tokens: the caller asked for it
+    await assert.rejects(
+      respond(harness(cut(), { prepared: { maxTokens: 500 } }).deps, model(), [user(new TextPart('q'))], { modelOptions: { max_tokens: 64 } }, progressOf(h), new Token()),
+      /^Error: The reply stopped at the maximum length of 64 tokens the request asked for \(max_tokens\)\./,
+    );
   });
+
+  for (const [reason, wording] of [
+    ['contentFilter', /^The provider's content filter stopped this reply \(finish reason content_filter\): it was declined, not finished\. Rephrase the question, or try another model\. Next: choose another model .*, or try again\.$/],
+    ['refusal', /^openai\/gpt-4o declined to answer \(stop reason refusal\)\. Rephrase the question, or try another model\. Next: choose another model/],
+  ] as const) {
+    it(`a reply ended by ${reason} does not end silently: the sidebar’s notice follows the text`, async () => {
+      const client = new ScriptedClient(() => events({ type: 'text', text: 'Well,' }, { type: 'end', reason }));
+      const h = harness(client, { prepared: { api: 'chatCompletions' } });
+      const err = await respond(h.deps, model('openai/gpt-4o'), [user(new TextPart('q'))], {}, progressOf(h), new Token()).then(
+        () => assert.fail('ended silently'),
+        (e: unknown) => e as Error,
+      );
+      assert.match(err.message, wording);
+      assert.deepEqual(h.parts, [new TextPart('Well,')]);
+      assert.ok(h.logs.some((l) => l.startsWith(`info VS Code chat → openai/gpt-4o: ended (${reason}): `)));
+    });
+  }
 });
