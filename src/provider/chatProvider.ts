@@ -8,7 +8,7 @@ import { requestOptions } from '../config/requestPolicy';
 import { readSettings } from '../config/settings';
 import type { Connection } from '../connection';
 import { resolveApi } from '../gmi/baseUrl';
-import { catalogModels, estimateCost, modelCapabilities } from '../gmi/catalog';
+import { catalogModels, modelCapabilities } from '../gmi/catalog';
 import type { ModelInfo } from '../gmi/types';
 import type { Log } from '../log';
 import { FALLBACK_CONTEXT, FALLBACK_MAX_OUTPUT, type ModelService } from '../models/modelService';
@@ -85,7 +85,6 @@ export class GmiChatProvider implements LmChatProvider, vscode.Disposable {
         parts: api.parts,
         errors: api.errors,
         prepare: (modelId) => this.prepare(modelId),
-        estimateCost,
         usage,
         log,
       },

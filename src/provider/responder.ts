@@ -8,7 +8,7 @@ import type { RequestOptions } from '../config/requestPolicy';
 import { endingNotice } from '../gmi/endings';
 import type { ChatRequest, EndReason, GmiErrorInfo, GmiErrorKind, Usage, WireApi } from '../gmi/types';
 import type { ErrorActionId } from '../protocol/messages';
-import { usageLogLine, type Cost, type UsageTracker } from '../usage/usageTracker';
+import { usageLogLine, usageRecord, type UsageTracker } from '../usage/usageTracker';
 import { ImageInputError, mapRequest } from './messageMapping';
 import { providerRequestOptions } from './requestParameters';
 import type { LmChatInformation, LmChatRequestMessage, LmErrorFactories, LmPartClasses, LmResponseOptions } from './vscodeLm';
@@ -45,8 +45,6 @@ export interface ResponderDeps {
   errors?: LmErrorFactories;
   /** May ask for the key / host approval: a chat request is a user action. */
   prepare(modelId: string): Promise<PreparedChat | PrepareBlocked>;
-  /** Priced as the wire format used reports usage. */
-  estimateCost(modelId: string, usage: Usage, api: WireApi): Cost | undefined;
   usage: UsageTracker;
   log: ResponderLog;
 }
@@ -165,8 +163,8 @@ export async function respond(
     subscription.dispose();
   }
   if (thinkingDropped) log.debug(`VS Code chat ← ${model.id}: ${thinkingDropped} characters of reasoning not shown (this VS Code has no thinking parts).`);
-  if (usage.inputTokens !== undefined || usage.outputTokens !== undefined) {
-    const record = { model: model.id, usage, cost: deps.estimateCost(model.id, usage, prepared.api) };
+  const record = usageRecord(model.id, prepared.api, usage);
+  if (record) {
     deps.usage.record(record);
     log.info(usageLogLine(record));
   }

@@ -1,7 +1,8 @@
 // Session totals of tokens and estimated cost per model, for requests from VS Code's chat (VS Code
 // shows no usage for third-party providers). No `vscode` import: the status bar item lives in
 // usageStatus.ts; the formatting here is tested in plain Node.
-import type { Usage } from '../gmi/types';
+import { replyUsage } from '../chat/replyUsage';
+import type { Usage, WireApi } from '../gmi/types';
 
 export interface Cost {
   usd: number;
@@ -11,9 +12,26 @@ export interface Cost {
 
 export interface UsageRecord {
   model: string;
+  /**
+   * Counted the same way for both wire formats, as under a sidebar reply (usageRecord):
+   * `inputTokens` is the whole prompt, cache reads and writes included.
+   */
   usage: Usage;
   /** undefined: no price known for this model (or no usage reported). */
   cost?: Cost;
+}
+
+/**
+ * One response's usage as the server reported it in the format `api` → a record: normalised and
+ * priced by the sidebar's reply footer (replyUsage: Messages' input_tokens leave out cache reads
+ * and writes, which are added; the cost from estimateCost(model, usage, api)). Undefined when the
+ * server reported nothing.
+ */
+export function usageRecord(model: string, api: WireApi, reported: Usage): UsageRecord | undefined {
+  const view = replyUsage(model, api, reported);
+  if (!view) return undefined;
+  const { costUsd, pricesAsOf, ...usage } = view;
+  return { model, usage, ...(costUsd !== undefined && pricesAsOf ? { cost: { usd: costUsd, pricesAsOf } } : {}) };
 }
 
 export interface UsageTotals {

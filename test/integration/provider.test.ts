@@ -226,6 +226,16 @@ describe(`VS Code chat provider on VS Code ${vscode.version}${PROVIDER_API ? '' 
     });
   });
 
+  it('usage is logged as the sidebar counts it: Messages’ cache reads and writes are part of the prompt, priced by the catalog', async () => {
+    const claude = await gmiModel('anthropic/claude-sonnet-4.5');
+    t.fake.enqueue({ text: 'Cached.', usage: { input: 100, cached: 900, cacheWrite: 50, output: 10 } });
+    await send(claude, [vscode.LanguageModelChatMessage.User('Again, please.')]);
+    // 100 × $3 + 900 × $0.30 + 50 × $3.75 + 10 × $15 per million = $0.0009075
+    await waitFor('the usage log line', () =>
+      t.api.logLines().find((l) => l.includes('Usage (VS Code chat) anthropic/claude-sonnet-4.5: 1,050 in (900 cached) · 50 written to cache · 10 out · ~$0.0009 (prices as of')),
+    );
+  });
+
   it('a content filter or a refusal does not end silently: the sidebar’s notice follows the text', async () => {
     const gpt = await gmiModel('openai/gpt-4o');
     t.fake.enqueue({ text: 'Well,', stopReason: 'content_filter' });

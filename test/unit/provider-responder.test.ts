@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { StreamingClient } from '../../src/chat/chatService';
 import { requestOptions } from '../../src/config/requestPolicy';
+import { PRICES_AS_OF } from '../../src/gmi/catalog';
 import type { ChatRequest, StreamEvent, Usage } from '../../src/gmi/types';
 import { respond, type PrepareBlocked, type PreparedChat, type ResponderDeps } from '../../src/provider/responder';
 import { LmToolMode, type LmChatInformation, type LmPartClasses } from '../../src/provider/vscodeLm';
@@ -62,7 +63,6 @@ function harness(client: StreamingClient | PrepareBlocked, opts: { parts?: LmPar
       if ('blocked' in client) return client;
       return { client, api: 'messages', maxOutputTokens: 32_000, ...opts.prepared };
     },
-    estimateCost: (_id: string, u: Usage) => ({ usd: ((u.inputTokens ?? 0) * 3 + (u.outputTokens ?? 0) * 15) / 1e6, pricesAsOf: '2026-01-15' }),
     usage: h.usage,
     log: {
       info: (m) => h.logs.push(`info ${m}`),
@@ -105,9 +105,34 @@ describe('provider: responder', () => {
     assert.equal(req.api, 'messages');
     assert.deepEqual(req.tools, [{ name: 'read_file', description: 'Reads', inputSchema: { type: 'object', properties: {} } }]);
     assert.equal(req.toolChoice, 'auto');
-    // usage: one record with merged counts and the estimated cost, and one log line
-    assert.deepEqual(h.usage.models().map((m) => [m.model, m.requests, m.inputTokens, m.cachedTokens, m.outputTokens]), [['anthropic/claude-sonnet-4.5', 1, 1000, 400, 100]]);
-    assert.ok(h.logs.some((l) => l === 'info Usage (VS Code chat) anthropic/claude-sonnet-4.5: 1,000 in (400 cached) · 100 out · ~$0.0045 (prices as of 2026-01-15)'), h.logs.join('\n'));
+    // usage: one record with merged counts, Messages' cache reads added to the prompt as under a
+    // sidebar reply, the catalog's cost (1,000 × $3 + 400 × $0.30 + 100 × $15 per million), one log line
+    assert.deepEqual(h.usage.models().map((m) => [m.model, m.requests, m.inputTokens, m.cachedTokens, m.outputTokens]), [['anthropic/claude-sonnet-4.5', 1, 1400, 400, 100]]);
+    assert.equal(+h.usage.totals().usd.toFixed(6), 0.00462);
+    assert.ok(h.logs.some((l) => l === `info Usage (VS Code chat) anthropic/claude-sonnet-4.5: 1,400 in (400 cached) · 100 out · ~$0.0046 (prices as of ${PRICES_AS_OF})`), h.logs.join('\n'));
+  });
+
+  it('counts usage as the sidebar’s reply footer does: Messages adds cache reads and writes to the prompt, Chat Completions already has them', async () => {
+    const reply = (usage: Usage) => new ScriptedClient(() => events({ type: 'text', text: 'ok' }, { type: 'usage', usage }, { type: 'end', reason: 'stop' }));
+    const h = harness(reply({ inputTokens: 1000, cachedTokens: 400, cacheWriteTokens: 100, outputTokens: 100 }));
+    await respond(h.deps, model(), [user(new TextPart('q'))], {}, progressOf(h), new Token());
+    const claude = h.usage.totals();
+    assert.deepEqual([claude.inputTokens, claude.cachedTokens, claude.cacheWriteTokens, claude.outputTokens], [1500, 400, 100, 100]);
+    // 1,000 × $3 + 400 × $0.30 + 100 × $3.75 + 100 × $15 per million (docs/MODELS.md)
+    assert.equal(+claude.usd.toFixed(6), 0.004995);
+
+    const g = harness(reply({ inputTokens: 1000, cachedTokens: 400, outputTokens: 100 }), { prepared: { api: 'chatCompletions' } });
+    await respond(g.deps, model('openai/gpt-4o'), [user(new TextPart('q'))], {}, progressOf(g), new Token());
+    const gpt = g.usage.totals();
+    assert.deepEqual([gpt.inputTokens, gpt.cachedTokens, gpt.outputTokens], [1000, 400, 100]);
+    // 600 × $2.50 + 400 × $1.25 + 100 × $10 per million
+    assert.equal(+gpt.usd.toFixed(6), 0.003);
+    assert.ok(g.logs.some((l) => l.startsWith('info Usage (VS Code chat) openai/gpt-4o: 1,000 in (400 cached) · 100 out · ~$0.0030')));
+
+    // a gmi.api override prices the format actually used: Claude on Chat Completions counts like OpenAI
+    const o = harness(reply({ inputTokens: 1000, cachedTokens: 400, outputTokens: 100 }), { prepared: { api: 'chatCompletions' } });
+    await respond(o.deps, model(), [user(new TextPart('q'))], {}, progressOf(o), new Token());
+    assert.equal(o.usage.totals().inputTokens, 1000);
   });
 
   it('drops reasoning where VS Code has no thinking part, never mixing it into the answer', async () => {

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { failureActions, NEXT_STEPS, nextStepsSentence } from '../../src/actions/nextSteps';
-import { formatUsd, statusText, usageLogLine, usageTooltip, UsageTracker } from '../../src/usage/usageTracker';
+import { replyUsage } from '../../src/chat/replyUsage';
+import { PRICES_AS_OF } from '../../src/gmi/catalog';
+import { formatUsd, statusText, usageLogLine, usageRecord, usageTooltip, UsageTracker } from '../../src/usage/usageTracker';
 
 describe('provider: usage and cost', () => {
   it('totals tokens and known costs per model and for the session', () => {
@@ -30,6 +32,24 @@ describe('provider: usage and cost', () => {
     assert.match(tip, /\| example-org\/fake-model-1 \| 1 \| 7 \| 0 \| 3 \| unknown \|/);
     assert.match(tip, /\| \*\*Total\*\* \| 4 \| 3,017 \| 300 \| 308 \| ~\$0\.0121 \+ 1 unpriced \|/);
     assert.match(tip, /as of 2026-01-15/);
+  });
+
+  it('a response’s reported usage is normalised and priced like the sidebar’s reply footer (replyUsage)', () => {
+    const reported = { inputTokens: 1000, cachedTokens: 400, cacheWriteTokens: 100, outputTokens: 100, reasoningTokens: 20 };
+    const messages = usageRecord('anthropic/claude-sonnet-4.5', 'messages', reported)!;
+    // Messages' input_tokens leave out cache reads and writes: the prompt is all three
+    assert.deepEqual(messages.usage, { inputTokens: 1500, cachedTokens: 400, cacheWriteTokens: 100, outputTokens: 100, reasoningTokens: 20 });
+    // 1,000 × $3 + 400 × $0.30 + 100 × $3.75 + 100 × $15 per million (docs/MODELS.md)
+    assert.equal(+messages.cost!.usd.toFixed(6), 0.004995);
+    assert.equal(messages.cost!.pricesAsOf, PRICES_AS_OF);
+    assert.deepEqual(messages.usage, (({ costUsd: _c, pricesAsOf: _p, ...u }) => u)(replyUsage('anthropic/claude-sonnet-4.5', 'messages', reported)!));
+    // Chat Completions' prompt_tokens already hold the cached ones
+    const chat = usageRecord('openai/gpt-4o', 'chatCompletions', { inputTokens: 1000, cachedTokens: 400, outputTokens: 100 })!;
+    assert.equal(chat.usage.inputTokens, 1000);
+    assert.equal(+chat.cost!.usd.toFixed(6), 0.003);
+    // no prices, no cost; nothing reported, no record
+    assert.equal(usageRecord('example-org/fake-model-1', 'chatCompletions', { inputTokens: 5, outputTokens: 1 })!.cost, undefined);
+    assert.equal(usageRecord('openai/gpt-4o', 'chatCompletions', {}), undefined);
   });
 
   it('shows tokens when no cost is known, and formats small costs readably', () => {
