@@ -4,6 +4,18 @@
 // hosts) send only the closing one.
 import type { StreamEvent } from './types';
 
+/**
+ * Models whose host may send reasoning inside `content` closed by a `</think>` that was never opened
+ * (the chat template opens the block in the prompt): DeepSeek-R1 and its distills, QwQ, and ids
+ * that say "thinking" or "reasoner" (Qwen3 …-Thinking, Kimi-K2-Thinking). A consumer that cannot take
+ * text back (VS Code's chat) holds such a model's leading text until it is decided; docs/MODELS.md.
+ */
+export const INLINE_REASONING_MODELS = /deepseek-r1|-r1\b|qwq|thinking|reasoner/i;
+
+export function mayReasonInline(model: string): boolean {
+  return INLINE_REASONING_MODELS.test(model);
+}
+
 const OPEN = '<think>';
 const CLOSE = '</think>';
 

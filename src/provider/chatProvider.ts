@@ -16,6 +16,7 @@ import type { UsageTracker } from '../usage/usageTracker';
 import type { ModelChoices } from './modelChoices';
 import { toChatInformation } from './modelInfo';
 import { respond, type PrepareBlocked, type PreparedChat } from './responder';
+import { InlineReasoningModels } from './responseParts';
 import { estimateTokens } from './tokenEstimate';
 import type { LmChatInformation, LmChatProvider, LmChatRequestMessage, LmProviderApi, LmResponseOptions } from './vscodeLm';
 
@@ -37,6 +38,8 @@ export class GmiChatProvider implements LmChatProvider, vscode.Disposable {
   private readonly subscriptions: Array<{ dispose(): void }>;
   /** The last list came from the catalog (no live list yet, e.g. the host was not approved then). */
   private listedFromCatalog = false;
+  /** Models seen closing an unopened </think> this session (their leading text is held back). */
+  private readonly inlineReasoning = new InlineReasoningModels();
 
   constructor(private readonly deps: ChatProviderDeps) {
     const fire = () => this.changed.fire();
@@ -85,6 +88,7 @@ export class GmiChatProvider implements LmChatProvider, vscode.Disposable {
         parts: api.parts,
         errors: api.errors,
         prepare: (modelId) => this.prepare(modelId),
+        inlineReasoning: this.inlineReasoning,
         usage,
         log,
       },

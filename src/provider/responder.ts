@@ -11,6 +11,7 @@ import type { ErrorActionId } from '../protocol/messages';
 import { usageLogLine, usageRecord, type UsageTracker } from '../usage/usageTracker';
 import { ImageInputError, mapRequest } from './messageMapping';
 import { providerRequestOptions } from './requestParameters';
+import { ResponseParts, type InlineReasoningModels } from './responseParts';
 import type { LmChatInformation, LmChatRequestMessage, LmErrorFactories, LmPartClasses, LmResponseOptions } from './vscodeLm';
 
 /**
@@ -47,6 +48,8 @@ export interface ResponderDeps {
   prepare(modelId: string): Promise<PreparedChat | PrepareBlocked>;
   usage: UsageTracker;
   log: ResponderLog;
+  /** Models whose leading text is held while it may be reasoning (responseParts.ts); none when absent. */
+  inlineReasoning?: InlineReasoningModels;
 }
 
 export interface CancellationLike {
@@ -128,21 +131,11 @@ export async function respond(
   const usage: Usage = {};
   let failure: GmiErrorInfo | undefined;
   let ended: EndReason | undefined;
-  let thinkingDropped = 0;
-  const { TextPart, ToolCallPart, ThinkingPart } = deps.parts;
+  const inline = deps.inlineReasoning;
+  const parts = new ResponseParts(deps.parts, progress, prepared.api === 'chatCompletions' && inline !== undefined && inline.has(model.id));
   try {
     for await (const event of prepared.client.stream(request, { signal: controller.signal })) {
       switch (event.type) {
-        case 'text':
-          progress.report(new TextPart(event.text));
-          break;
-        case 'thinking':
-          if (ThinkingPart) progress.report(new ThinkingPart(event.text));
-          else thinkingDropped += event.text.length;
-          break;
-        case 'toolCall':
-          progress.report(new ToolCallPart(event.id, event.name, event.input));
-          break;
         case 'usage':
           for (const [k, v] of Object.entries(event.usage) as [keyof Usage, number | undefined][]) if (v !== undefined) usage[k] = v;
           break;
@@ -153,6 +146,7 @@ export async function respond(
           failure = event.error;
           break;
         default:
+          parts.handle(event);
           break;
       }
     }
@@ -162,7 +156,15 @@ export async function respond(
   } finally {
     subscription.dispose();
   }
-  if (thinkingDropped) log.debug(`VS Code chat ← ${model.id}: ${thinkingDropped} characters of reasoning not shown (this VS Code has no thinking parts).`);
+  if (!controller.signal.aborted) parts.finish();
+  if (parts.thinkingDropped) log.debug(`VS Code chat ← ${model.id}: ${parts.thinkingDropped} characters of reasoning not shown (this VS Code has no thinking parts).`);
+  if (parts.sawInlineReasoning && inline && !inline.has(model.id)) {
+    inline.learn(model.id);
+    log.info(`VS Code chat ← ${model.id}: its reasoning came inside the answer, closed by </think>; its next replies hold their leading text until that is decided.`);
+  }
+  if (parts.reasoningShownAsText) {
+    log.warn(`VS Code chat ← ${model.id}: ${parts.reasoningShownAsText} characters of reasoning had already been shown as answer text before its </think> came.`);
+  }
   const record = usageRecord(model.id, prepared.api, usage);
   if (record) {
     deps.usage.record(record);

@@ -25,8 +25,12 @@ export interface ReplyPlan {
   text?: string;
   /** Reasoning text, sent before the text (reasoning_content / thinking blocks). */
   thinking?: string;
-  /** Chat Completions only: how thinking travels. `tags` puts `<think>…</think>` inside content. */
-  thinkingFormat?: 'reasoning_content' | 'tags';
+  /**
+   * Chat Completions only: how thinking travels. `tags` puts `<think>…</think>` inside content;
+   * `closingTag` puts `…</think>` without the opening tag (hosts whose chat template opens the block
+   * in the prompt, e.g. DeepSeek-R1).
+   */
+  thinkingFormat?: 'reasoning_content' | 'tags' | 'closingTag';
   /** Characters per text/thinking delta (default 7). */
   chunkSize?: number;
   /** Wait between written events, in ms (default 0: written back to back, but still as separate writes). */

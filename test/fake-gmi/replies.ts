@@ -119,8 +119,9 @@ export function chatEvents(p: ReplyPlan, body: unknown, model: string): Item[] {
 
   const items: Item[] = [{ text: delta({ role: 'assistant', content: '' }) }];
   if (s.thinking) {
-    if (p.thinkingFormat === 'tags') {
-      for (const piece of split(`<think>${s.thinking}</think>`, s.size)) items.push({ text: delta({ content: piece }), delta: true });
+    if (p.thinkingFormat === 'tags' || p.thinkingFormat === 'closingTag') {
+      const inline = p.thinkingFormat === 'tags' ? `<think>${s.thinking}</think>` : `${s.thinking}\n</think>\n\n`;
+      for (const piece of split(inline, s.size)) items.push({ text: delta({ content: piece }), delta: true });
     } else {
       for (const piece of split(s.thinking, s.size)) items.push({ text: delta({ reasoning_content: piece }), delta: true });
     }

@@ -178,6 +178,20 @@ describe(`VS Code chat provider on VS Code ${vscode.version}${PROVIDER_API ? '' 
     console.log(`      thinking parts: ${Thinking ? 'supported' : 'not in this VS Code (dropped)'}`);
   });
 
+  it('reasoning a model closes with an unopened </think> is held back and shown as thinking, never in the answer text', async () => {
+    const kimi = await gmiModel('moonshotai/Kimi-K2-Thinking');
+    t.fake.enqueue({ thinking: 'The user wants a greeting; keep it short.', thinkingFormat: 'closingTag', text: 'Hello.', chunkSize: 5 });
+    const parts = await send(kimi, [vscode.LanguageModelChatMessage.User('Greet me')]);
+    assert.equal(lastPost(t).path, '/v1/chat/completions');
+    assert.equal(textOf(parts), 'Hello.');
+    assert.ok(!parts.some((p) => p instanceof vscode.LanguageModelTextPart && /greeting/.test(p.value)), 'no reasoning in a text part');
+    const Thinking = (vscode as unknown as { LanguageModelThinkingPart?: new (...a: never[]) => { value: string | string[] } }).LanguageModelThinkingPart;
+    if (Thinking) {
+      const thinking = parts.filter((p) => p instanceof Thinking).map((p) => [(p as { value: string | string[] }).value].flat().join('')).join('');
+      assert.equal(thinking, 'The user wants a greeting; keep it short.\n');
+    }
+  });
+
   describe('settings', () => {
     const config = () => vscode.workspace.getConfiguration('gmi');
     const set = (key: string, value: unknown) => config().update(key, value, vscode.ConfigurationTarget.Global);

@@ -1,80 +1,11 @@
 import assert from 'node:assert/strict';
-import type { StreamingClient } from '../../src/chat/chatService';
 import { requestOptions } from '../../src/config/requestPolicy';
 import { PRICES_AS_OF } from '../../src/gmi/catalog';
-import type { ChatRequest, StreamEvent, Usage } from '../../src/gmi/types';
-import { respond, type PrepareBlocked, type PreparedChat, type ResponderDeps } from '../../src/provider/responder';
-import { LmToolMode, type LmChatInformation, type LmPartClasses } from '../../src/provider/vscodeLm';
-import { UsageTracker } from '../../src/usage/usageTracker';
-import { classes, classesWithoutThinking, DataPart, errors, FakeLanguageModelError, PNG, system, TextPart, ThinkingPart, ToolCallPart, user } from './helpers/fakeLm';
-
-const KEY = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LWtleS1wYXlsb2Fk.c2lnbmF0dXJl';
-
-class ScriptedClient implements StreamingClient {
-  readonly requests: ChatRequest[] = [];
-  signal: AbortSignal | undefined;
-  constructor(private readonly script: (signal: AbortSignal) => AsyncIterable<StreamEvent>) {}
-  stream(request: ChatRequest, options?: { signal?: AbortSignal }): AsyncIterable<StreamEvent> {
-    this.requests.push(structuredClone(request));
-    this.signal = options?.signal;
-    return this.script(options!.signal!);
-  }
-}
-
-async function* events(...list: StreamEvent[]): AsyncIterable<StreamEvent> {
-  for (const e of list) yield e;
-}
-
-class Token {
-  isCancellationRequested = false;
-  private readonly listeners = new Set<() => void>();
-  onCancellationRequested(l: () => void) {
-    this.listeners.add(l);
-    return { dispose: () => this.listeners.delete(l) };
-  }
-  cancel() {
-    this.isCancellationRequested = true;
-    for (const l of this.listeners) l();
-  }
-  get listening() {
-    return this.listeners.size;
-  }
-}
-
-function model(id = 'anthropic/claude-sonnet-4.5', imageInput = true): LmChatInformation {
-  return { id, name: id, family: 'f', version: id, maxInputTokens: 100_000, maxOutputTokens: 32_000, capabilities: { toolCalling: true, imageInput } };
-}
-
-interface Harness {
-  deps: ResponderDeps;
-  parts: unknown[];
-  logs: string[];
-  usage: UsageTracker;
-  prepared: number;
-}
-
-function harness(client: StreamingClient | PrepareBlocked, opts: { parts?: LmPartClasses; prepared?: Partial<PreparedChat> } = {}): Harness {
-  const h: Harness = { parts: [], logs: [], usage: new UsageTracker(), prepared: 0, deps: undefined as unknown as ResponderDeps };
-  h.deps = {
-    parts: opts.parts ?? classes,
-    errors,
-    prepare: async () => {
-      h.prepared++;
-      if ('blocked' in client) return client;
-      return { client, api: 'messages', maxOutputTokens: 32_000, ...opts.prepared };
-    },
-    usage: h.usage,
-    log: {
-      info: (m) => h.logs.push(`info ${m}`),
-      warn: (m) => h.logs.push(`warn ${m}`),
-      debug: (m) => h.logs.push(`debug ${m}`),
-      redact: (t) => t.split(KEY).join('[redacted]'),
-    },
-  };
-  return h;
-}
-
-const progressOf = (h: Harness) => ({ report: (p: unknown) => void h.parts.push(p) });
+import type { StreamEvent, Usage } from '../../src/gmi/types';
+import { respond } from '../../src/provider/responder';
+import { LmToolMode } from '../../src/provider/vscodeLm';
+import { classesWithoutThinking, DataPart, FakeLanguageModelError, PNG, system, TextPart, ThinkingPart, ToolCallPart, user } from './helpers/fakeLm';
+import { events, harness, KEY, model, progressOf, ScriptedClient, Token } from './helpers/responderHarness';
 
 describe('provider: responder', () => {
   it('streams text, thinking and complete tool calls as VS Code parts, in order', async () => {
