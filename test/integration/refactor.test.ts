@@ -155,12 +155,15 @@ describe('Refactor Selection', () => {
     it('typing above the selection moves it: Apply replaces the lines that were selected', async () => {
       const { editor, original, start, end } = await openLoopSelected();
       const { done, request } = await refactorStreaming('Apply');
-      // A new line above: the selected lines move down by one.
-      await typeAt(editor, new vscode.Position(0, 0), '// typed above\n');
+      // Enter at the start of line 2: a new empty line above, the selected lines move down by one.
+      // (Only a line break is typed: what else Enter adds, like a continued comment, depends on the
+      // language's rules.)
+      const lineStart = editor.document.offsetAt(new vscode.Position(1, 0));
+      await typeAt(editor, new vscode.Position(1, 0), '\n');
       assert.equal(t.fake.requests[request].outcome, undefined, 'the edit was made while the reply streamed');
 
       await done;
-      assert.equal(editor.document.getText(), '// typed above\n' + original.slice(0, start) + NEW_LOOP + original.slice(end));
+      assert.equal(editor.document.getText(), original.slice(0, lineStart) + '\n' + original.slice(lineStart, start) + NEW_LOOP + original.slice(end));
     });
   });
 
