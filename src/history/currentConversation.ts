@@ -29,7 +29,7 @@ export class CurrentConversation implements Disposable {
     const id = history.current;
     const loaded = id ? await history.load(id) : undefined;
     const first = loaded && id ? { id, conversation: loaded.conversation } : { id: history.newId(), conversation: new Conversation() };
-    await history.setCurrent(first.id); // a reload shows this one, once something is asked in it
+    void history.setCurrent(first.id); // a reload shows this one once something is asked in it (not awaited: activation)
     return { current: new CurrentConversation(history, store, first), problems: loaded?.problems ?? [] };
   }
 

@@ -108,10 +108,11 @@ export class HistoryStore {
     return this.currentId;
   }
 
+  /** Never rejects: a failed write is a warning (the index names the current one again on the next write). */
   async setCurrent(id: string | undefined): Promise<void> {
     if (this.currentId === id) return;
     this.currentId = id;
-    await this.writeIndex();
+    await this.writeIndex().catch((err: unknown) => this.warn(`Chat history: could not write the index (${describeError(err)}).`));
   }
 
   newId(): string {

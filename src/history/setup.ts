@@ -23,6 +23,7 @@ export async function openHistory(
   context: vscode.ExtensionContext,
   log: { info(m: string): void; warn(m: string): void; error(m: string): void },
 ): Promise<OpenedHistory> {
+  const started = performance.now();
   const history = new HistoryStore(historyFolder(context), { warn: (m) => log.warn(m) });
   try {
     await history.open();
@@ -42,6 +43,8 @@ export async function openHistory(
   });
   const { current, problems } = await CurrentConversation.restore(history, store);
   for (const p of problems) log.warn(`Chat history: ${p}`);
+  const shown = current.conversation.messages.length;
+  log.info(`Chat history: ${history.list().length} conversation(s), ${shown} message(s) shown; read in ${(performance.now() - started).toFixed(1)} ms.`);
   return { history, current };
 }
 

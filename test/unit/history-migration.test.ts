@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { INTERRUPTED_TEXT } from '../../src/chat/conversation';
 import { HistoryStore } from '../../src/history/historyStore';
 import {
-  LEGACY_BACKUP_FILE,
+  LEGACY_BACKUP_PREFIX,
   LEGACY_KEY,
   LEGACY_STREAMING_KEY,
   MIGRATED_KEY,
@@ -12,6 +12,14 @@ import {
 import { MemoryFs } from './helpers/memoryFs';
 
 const DIR = '/storage/history';
+
+/** The raw old values kept beside the history (one file per distinct value). */
+function backups(fs: MemoryFs): unknown[] {
+  return fs
+    .names(DIR)
+    .filter((n) => n.startsWith(LEGACY_BACKUP_PREFIX) && n.endsWith('.json'))
+    .map((n) => JSON.parse(fs.files.get(`${DIR}/${n}`)!));
+}
 
 /** Like VS Code's Memento: values kept as JSON; undefined removes a key. */
 class FakeMemento implements KeyValueStore {
@@ -55,7 +63,7 @@ describe('history/migration from workspace state', () => {
     memento = new FakeMemento();
   });
 
-  it('moves the old conversation (with its streaming copy) into a history file, once; nothing lost', async () => {
+  it('moves the old conversation (with its streaming copy) into a history file; nothing lost', async () => {
     memento.data.set(LEGACY_KEY, JSON.stringify(OLD_CHAT));
     memento.data.set(LEGACY_STREAMING_KEY, JSON.stringify(OLD_STREAMING));
     const history = await opened();
@@ -79,14 +87,28 @@ describe('history/migration from workspace state', () => {
     );
     assert.deepEqual(messages[1].usage, { inputTokens: 3, outputTokens: 2 });
     // The raw values are kept beside the history, and the old keys are gone.
-    const backup = JSON.parse(fs.files.get(`${DIR}/${LEGACY_BACKUP_FILE}`)!);
-    assert.deepEqual(backup, { [LEGACY_KEY]: OLD_CHAT, [LEGACY_STREAMING_KEY]: OLD_STREAMING });
+    assert.deepEqual(backups(fs), [{ [LEGACY_KEY]: OLD_CHAT, [LEGACY_STREAMING_KEY]: OLD_STREAMING }]);
     assert.deepEqual([...memento.data.keys()], [MIGRATED_KEY]);
 
-    // Once: the next start does nothing, even if something put the old key back.
-    memento.data.set(LEGACY_KEY, JSON.stringify(OLD_CHAT));
+    // The next start finds nothing to move.
+    const files = fs.names(`${DIR}/conversations`);
     assert.deepEqual(await migrateLegacyConversation(memento, again, fs), { problems: [] });
-    assert.equal(again.list().length, 1);
+    assert.deepEqual(fs.names(`${DIR}/conversations`), files);
+  });
+
+  it('the old key written again (a downgrade, then the update again) is moved too, as its own conversation', async () => {
+    memento.data.set(LEGACY_KEY, JSON.stringify(OLD_CHAT));
+    const history = await opened();
+    const first = await migrateLegacyConversation(memento, history, fs);
+    const later = { ...OLD_CHAT, messages: [...OLD_CHAT.messages, { id: 'u3', role: 'user', text: 'Asked in the older version', createdAt: 200 }] };
+    memento.data.set(LEGACY_KEY, JSON.stringify(later));
+    const second = await migrateLegacyConversation(memento, history, fs);
+    assert.ok(second.id && second.id !== first.id);
+    assert.equal(history.current, second.id);
+    assert.equal(history.list().length, 2);
+    assert.equal((await history.load(second.id))!.conversation.messages.at(-1)!.text, 'Asked in the older version');
+    assert.equal(backups(fs).length, 2, 'each old value kept');
+    assert.equal(memento.get(LEGACY_KEY), undefined);
   });
 
   it('a run cut short after the write (keys still there) finds its conversation instead of adding a copy or overwriting it', async () => {
@@ -127,14 +149,16 @@ describe('history/migration from workspace state', () => {
     assert.equal(result.id, undefined);
     assert.match(result.problems.join(), /not an object/);
     assert.equal(history.list().length, 0);
-    assert.equal(JSON.parse(fs.files.get(`${DIR}/${LEGACY_BACKUP_FILE}`)!)[LEGACY_KEY], '}{ not a chat');
+    assert.deepEqual(backups(fs), [{ [LEGACY_KEY]: '}{ not a chat', [LEGACY_STREAMING_KEY]: null }]);
     assert.equal(memento.get(LEGACY_KEY), undefined);
   });
 
   it('nothing stored before: nothing written, marked done', async () => {
     const history = await opened();
     assert.deepEqual(await migrateLegacyConversation(memento, history, fs), { problems: [] });
+    await Promise.resolve();
     assert.equal(memento.get(MIGRATED_KEY), true);
-    assert.equal(fs.files.has(`${DIR}/${LEGACY_BACKUP_FILE}`), false);
+    assert.deepEqual(backups(fs), []);
+    assert.equal(history.list().length, 0);
   });
 });
