@@ -179,10 +179,13 @@ export async function respond(
     throw providerError(failure.message, failureActions(failure), failure.kind, deps.errors, log.redact.bind(log));
   }
   // A reply cut at its length, or declined by the model or the provider's filter, does not end
-  // silently: VS Code's chat shows the sidebar's notice as an error after the text that came.
+  // silently: the sidebar's notice and next steps follow as a quoted paragraph. Text, not an error:
+  // VS Code's response stream ends at an error, and the parts a consumer has not read by then
+  // (often the reply's last text, or all of a short one) are never shown.
   const notice = ended ? endingNotice(ended, request, params.caller.maxTokens ? 'caller' : 'setting') : undefined;
   if (notice) {
     log.info(`VS Code chat → ${model.id}: ended (${ended}): ${notice.message}`);
-    throw providerError(notice.message, notice.actions, undefined, deps.errors, log.redact.bind(log));
+    const words = `${notice.message} ${nextStepsSentence(notice.actions, notice.message)}`.trim();
+    progress.report(new deps.parts.TextPart(`${parts.reportedText ? '\n\n' : ''}> ${words}`));
   }
 }

@@ -40,6 +40,8 @@ export class ResponseParts {
   sawInlineReasoning = false;
   /** Characters of that reasoning that had already been reported as text (beyond the hold). */
   reasoningShownAsText = 0;
+  /** Some answer text was reported. */
+  reportedText = false;
 
   constructor(
     private readonly parts: LmPartClasses,
@@ -83,7 +85,7 @@ export class ResponseParts {
 
   private text(text: string): void {
     if (!this.holding) {
-      this.progress.report(new this.parts.TextPart(text));
+      this.reportText(text);
       return;
     }
     this.held += text;
@@ -102,6 +104,11 @@ export class ResponseParts {
     if (!this.held) return;
     const text = this.held;
     this.held = '';
+    this.reportText(text);
+  }
+
+  private reportText(text: string): void {
+    this.reportedText = true;
     this.progress.report(new this.parts.TextPart(text));
   }
 }

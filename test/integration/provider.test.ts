@@ -48,19 +48,6 @@ async function send(model: vscode.LanguageModelChat, messages: vscode.LanguageMo
   return parts;
 }
 
-/** Like send, but keeps what streamed before a failure: the parts and the error (its message and its cause's). */
-async function sendUntilError(model: vscode.LanguageModelChat, messages: vscode.LanguageModelChatMessage[]): Promise<{ parts: unknown[]; error: string }> {
-  const parts: unknown[] = [];
-  try {
-    const response = await model.sendRequest(messages, {});
-    for await (const part of response.stream) parts.push(part);
-  } catch (e) {
-    const err = e as Error & { cause?: Error };
-    return { parts, error: `${err.message} ${err.cause?.message ?? ''}` };
-  }
-  return assert.fail(`the reply ended without an error: ${JSON.stringify(parts)}`);
-}
-
 const textOf = (parts: unknown[]) => parts.filter((p): p is vscode.LanguageModelTextPart => p instanceof vscode.LanguageModelTextPart).map((p) => p.value).join('');
 const lastPost = (t: { fake: { requests: Array<{ method: string; path: string; body?: unknown }> } }) => chatRequests(t.fake as never).at(-1)!;
 
@@ -250,19 +237,20 @@ describe(`VS Code chat provider on VS Code ${vscode.version}${PROVIDER_API ? '' 
     );
   });
 
-  it('a content filter or a refusal does not end silently: the sidebar’s notice follows the text', async () => {
+  it('a content filter, a refusal or the length limit does not end silently: the sidebar’s notice follows the text', async () => {
     const gpt = await gmiModel('openai/gpt-4o');
     t.fake.enqueue({ text: 'Well,', stopReason: 'content_filter' });
-    const filtered = await sendUntilError(gpt, [vscode.LanguageModelChatMessage.User('Tell me something filtered.')]);
-    assert.equal(textOf(filtered.parts), 'Well,');
-    assert.match(filtered.error, /The provider's content filter stopped this reply \(finish reason content_filter\): it was declined, not finished\./);
-    assert.match(filtered.error, /Next: choose another model/);
+    const filtered = textOf(await send(gpt, [vscode.LanguageModelChatMessage.User('Tell me something filtered.')]));
+    assert.match(filtered, /^Well,\n\n> The provider's content filter stopped this reply \(finish reason content_filter\): it was declined, not finished\. .* Next: choose another model/);
 
     const claude = await gmiModel('anthropic/claude-sonnet-4.5');
     t.fake.enqueue({ text: 'I can’t help with that.', stopReason: 'refusal' });
-    const refused = await sendUntilError(claude, [vscode.LanguageModelChatMessage.User('Something it declines.')]);
-    assert.equal(textOf(refused.parts), 'I can’t help with that.');
-    assert.match(refused.error, /anthropic\/claude-sonnet-4\.5 declined to answer \(stop reason refusal\)/);
+    const refused = textOf(await send(claude, [vscode.LanguageModelChatMessage.User('Something it declines.')]));
+    assert.match(refused, /^I can’t help with that\.\n\n> anthropic\/claude-sonnet-4\.5 declined to answer \(stop reason refusal\)\./);
+
+    t.fake.enqueue({ text: 'A long answer that', stopReason: 'max_tokens' });
+    const cut = textOf(await send(claude, [vscode.LanguageModelChatMessage.User('Write a lot.')], { modelOptions: { max_tokens: 50 } }));
+    assert.equal(cut, 'A long answer that\n\n> The reply stopped at the maximum length of 50 tokens the request asked for (max_tokens). Ask it to continue where it stopped.');
   });
 
   const tool = { name: 'read_file', description: 'Reads a workspace file', inputSchema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } };

@@ -177,40 +177,40 @@ describe('provider: responder', () => {
     );
   });
 
-  it('a reply cut at the maximum length ends with the sidebar’s notice after the text, naming the limit that applied', async () => {
+  /** The reply's text parts joined, and how it ended (resolved, or the error's message). */
+  async function outcome(h: ReturnType<typeof harness>, id: string, options: Parameters<typeof respond>[3] = {}): Promise<{ text: string; error?: string }> {
+    const error = await respond(h.deps, model(id), [user(new TextPart('q'))], options, progressOf(h), new Token()).then(
+      () => undefined,
+      (e: unknown) => (e as Error).message,
+    );
+    return { text: h.parts.map((p) => (p instanceof TextPart ? p.value : '')).join(''), ...(error ? { error } : {}) };
+  }
+
+  it('a reply cut at the maximum length ends with the sidebar’s notice after its text (not an error, which would hide that text), naming the limit that applied', async () => {
     const cut = () => new ScriptedClient(() => events({ type: 'text', text: 'long…' }, { type: 'end', reason: 'length' }));
-    const h = harness(cut(), { prepared: { maxTokens: 500 } });
-    await assert.rejects(
-      respond(h.deps, model(), [user(new TextPart('q'))], {}, progressOf(h), new Token()),
-      /^Error: The reply stopped at the maximum length of 500 tokens set in gmi\.maxTokens\. Ask to continue, or raise the limit\. Next: check the GMI settings/,
-    );
-    assert.deepEqual(h.parts, [new TextPart('long…')]);
+    assert.deepEqual(await outcome(harness(cut(), { prepared: { maxTokens: 500 } }), 'anthropic/claude-sonnet-4.5'), {
+      text: 'long…\n\n> The reply stopped at the maximum length of 500 tokens set in gmi.maxTokens. Ask to continue, or raise the limit. Next: check the GMI settings (Preferences: Open Settings, search “gmi”).',
+    });
     // no gmi.maxTokens: the model's own limit, and no setting is blamed
-    await assert.rejects(
-      respond(harness(cut()).deps, model(), [user(new TextPart('q'))], {}, progressOf(h), new Token()),
-      /^Error: The reply stopped at anthropic\/claude-sonnet-4\.5's maximum reply length \(32,000 tokens\)\. Ask it to continue where it stopped\.$/,
-    );
+    assert.deepEqual(await outcome(harness(cut()), 'anthropic/claude-sonnet-4.5'), {
+      text: "long…\n\n> The reply stopped at anthropic/claude-sonnet-4.5's maximum reply length (32,000 tokens). Ask it to continue where it stopped.",
+    });
     // the caller's max_tokens: the caller asked for it
-    await assert.rejects(
-      respond(harness(cut(), { prepared: { maxTokens: 500 } }).deps, model(), [user(new TextPart('q'))], { modelOptions: { max_tokens: 64 } }, progressOf(h), new Token()),
-      /^Error: The reply stopped at the maximum length of 64 tokens the request asked for \(max_tokens\)\./,
-    );
+    const caller = await outcome(harness(cut(), { prepared: { maxTokens: 500 } }), 'anthropic/claude-sonnet-4.5', { modelOptions: { max_tokens: 64 } });
+    assert.match(caller.text, /\n\n> The reply stopped at the maximum length of 64 tokens the request asked for \(max_tokens\)\./);
   });
 
   for (const [reason, wording] of [
-    ['contentFilter', /^The provider's content filter stopped this reply \(finish reason content_filter\): it was declined, not finished\. Rephrase the question, or try another model\. Next: choose another model .*, or try again\.$/],
-    ['refusal', /^openai\/gpt-4o declined to answer \(stop reason refusal\)\. Rephrase the question, or try another model\. Next: choose another model/],
+    ['contentFilter', "> The provider's content filter stopped this reply (finish reason content_filter): it was declined, not finished. Rephrase the question, or try another model. Next: choose another model (“GMI: Select Model”, or the model picker in VS Code’s chat), or try again."],
+    ['refusal', '> openai/gpt-4o declined to answer (stop reason refusal). Rephrase the question, or try another model. Next: choose another model (“GMI: Select Model”, or the model picker in VS Code’s chat), or try again.'],
   ] as const) {
     it(`a reply ended by ${reason} does not end silently: the sidebar’s notice follows the text`, async () => {
-      const client = new ScriptedClient(() => events({ type: 'text', text: 'Well,' }, { type: 'end', reason }));
-      const h = harness(client, { prepared: { api: 'chatCompletions' } });
-      const err = await respond(h.deps, model('openai/gpt-4o'), [user(new TextPart('q'))], {}, progressOf(h), new Token()).then(
-        () => assert.fail('ended silently'),
-        (e: unknown) => e as Error,
-      );
-      assert.match(err.message, wording);
-      assert.deepEqual(h.parts, [new TextPart('Well,')]);
+      const reply = (...before: StreamEvent[]) => new ScriptedClient(() => events(...before, { type: 'end', reason }));
+      const h = harness(reply({ type: 'text', text: 'Well,' }), { prepared: { api: 'chatCompletions' } });
+      assert.deepEqual(await outcome(h, 'openai/gpt-4o'), { text: `Well,\n\n${wording}` });
       assert.ok(h.logs.some((l) => l.startsWith(`info VS Code chat → openai/gpt-4o: ended (${reason}): `)));
+      // declined before any text: the notice alone
+      assert.deepEqual(await outcome(harness(reply(), { prepared: { api: 'chatCompletions' } }), 'openai/gpt-4o'), { text: wording });
     });
   }
 });
