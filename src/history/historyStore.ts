@@ -125,12 +125,12 @@ export class HistoryStore {
    */
   async load(id: string): Promise<{ conversation: Conversation; problems: string[] } | undefined> {
     if (!isConversationId(id)) return undefined;
+    const listed = this.entries.has(id);
     const file = await this.readConversationFile(id);
     if (!file) {
-      if (this.entries.delete(id)) {
-        this.sorted = undefined;
-        await this.writeIndex();
-      }
+      this.entries.delete(id);
+      this.sorted = undefined;
+      if (listed) await this.writeIndex();
       return undefined;
     }
     let streaming: unknown;
