@@ -45,14 +45,17 @@ function chatToolChoice(choice: ToolChoice): unknown {
   return typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
 }
 
-/** Text parts joined into one string (as VS Code streams them, without separators); tool calls as `tool_calls`. */
+/**
+ * Text parts joined into one string (as VS Code streams them, without separators); tool calls as
+ * `tool_calls`. Thinking blocks (Messages' signed reasoning) have no field here and are left out.
+ */
 function assistantMessage(parts: ContentPart[]): ChatMessage {
   let text = '';
   const calls: unknown[] = [];
   for (const p of parts) {
     if (p.type === 'text') text += p.text;
     else if (p.type === 'toolCall') calls.push({ id: p.id, type: 'function', function: { name: p.name, arguments: JSON.stringify(p.input ?? {}) } });
-    else throw misplacedPartError(p.type, 'assistant');
+    else if (p.type !== 'thinking' && p.type !== 'redactedThinking') throw misplacedPartError(p.type, 'assistant');
   }
   if (calls.length === 0) return { role: 'assistant', content: text };
   // OpenAI: content may be null when the turn is only tool calls
@@ -68,8 +71,8 @@ function userMessages(parts: ContentPart[]): ChatMessage[] {
   const rest: Array<Extract<ContentPart, { type: 'text' | 'image' }>> = [];
   for (const p of parts) {
     if (p.type === 'toolResult') out.push({ role: 'tool', tool_call_id: p.toolCallId, content: p.content });
-    else if (p.type === 'toolCall') throw misplacedPartError(p.type, 'user');
-    else rest.push(p);
+    else if (p.type === 'text' || p.type === 'image') rest.push(p);
+    else throw misplacedPartError(p.type, 'user');
   }
   if (rest.length > 0 || out.length === 0) {
     const onlyText = rest.every((p) => p.type === 'text');

@@ -4,7 +4,7 @@ import { errorFromStreamPayload } from './errors';
 import { requestParameters } from './modelRules';
 import type { SseEvent } from './sse';
 import { ToolCallAssembler } from './toolCalls';
-import type { ChatRequest, ChatTurn, ContentPart, EndReason, GmiErrorInfo, StreamEvent, ToolChoice, Usage } from './types';
+import type { ChatRequest, ChatTurn, ContentPart, EndReason, GmiErrorInfo, StreamEvent, ThinkingBlock, ToolChoice, Usage } from './types';
 import { commonHeaders, cutOffError, emptyInputSchema, malformedError, misplacedPartError, type AuthOptions, type BuiltRequest, type StreamDecoder } from './wire';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
@@ -12,7 +12,10 @@ export { DEFAULT_MAX_TOKENS, replyTokenLimits as messagesTokenLimits } from './m
 
 export function buildMessagesRequest(req: ChatRequest, auth: AuthOptions): BuiltRequest {
   const params = requestParameters(req, 'messages');
-  const messages = req.messages.map((m) => ({ role: m.role, content: typeof m.content === 'string' ? m.content : messagesBlocks(m.role, m.content) }));
+  // Thinking blocks go back only when this request thinks too (Anthropic refuses them otherwise
+  // in some places, and a model without thinking has no use for them).
+  const thinking = params.thinkingBudget !== undefined;
+  const messages = req.messages.map((m) => ({ role: m.role, content: typeof m.content === 'string' ? m.content : messagesBlocks(m.role, m.content, thinking) }));
   const body: Record<string, unknown> = {
     model: req.model,
     max_tokens: params.maxTokens,
@@ -57,14 +60,18 @@ function addCacheMarkers(body: Record<string, unknown>, messages: Array<{ role: 
   for (const i of [previousUser, last]) if (i >= 0) markLastBlock(messages[i]);
 }
 
+/** Thinking blocks take no cache_control: the last block that can is marked. */
 function markLastBlock(message: { content: unknown }): void {
   if (typeof message.content === 'string') {
     if (message.content) message.content = [{ type: 'text', text: message.content, cache_control: EPHEMERAL }];
     return;
   }
   const blocks = message.content as Array<Record<string, unknown>>;
-  const lastBlock = blocks[blocks.length - 1];
-  if (lastBlock) blocks[blocks.length - 1] = { ...lastBlock, cache_control: EPHEMERAL };
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    if (blocks[i].type === 'thinking' || blocks[i].type === 'redacted_thinking') continue;
+    blocks[i] = { ...blocks[i], cache_control: EPHEMERAL };
+    return;
+  }
 }
 
 /** `none` is `{type: "none"}` (Anthropic's ToolChoiceNone: the model may not use tools). */
@@ -77,26 +84,31 @@ function messagesToolChoice(choice: ToolChoice): Record<string, unknown> {
 
 /**
  * Content parts → Messages blocks. In a user turn the tool results come first (Messages requires
- * them at the start of the turn that answers the calls), then text and images in order. Empty text
- * blocks are left out: Messages refuses them.
+ * them at the start of the turn that answers the calls), then text and images in order. In an
+ * assistant turn its thinking blocks come first, unchanged (with extended thinking on, Anthropic
+ * requires the turn that made tool calls to start with them), or are left out when the request
+ * does not think. Empty text blocks are left out: Messages refuses them.
  */
-function messagesBlocks(role: ChatTurn['role'], parts: ContentPart[]): Array<Record<string, unknown>> {
-  const results: Array<Record<string, unknown>> = [];
+function messagesBlocks(role: ChatTurn['role'], parts: ContentPart[], thinking: boolean): Array<Record<string, unknown>> {
+  const first: Array<Record<string, unknown>> = [];
   const blocks: Array<Record<string, unknown>> = [];
   for (const p of parts) {
-    if (p.type === 'text') {
+    if ((p.type === 'thinking' || p.type === 'redactedThinking') && role === 'assistant') {
+      if (!thinking) continue;
+      first.push(p.type === 'thinking' ? { type: 'thinking', thinking: p.text, signature: p.signature } : { type: 'redacted_thinking', data: p.data });
+    } else if (p.type === 'text') {
       if (p.text) blocks.push({ type: 'text', text: p.text });
     } else if (p.type === 'image' && role === 'user') {
       blocks.push({ type: 'image', source: { type: 'base64', media_type: p.mediaType, data: p.data } });
     } else if (p.type === 'toolCall' && role === 'assistant') {
       blocks.push({ type: 'tool_use', id: p.id, name: p.name, input: p.input ?? {} });
     } else if (p.type === 'toolResult' && role === 'user') {
-      results.push({ type: 'tool_result', tool_use_id: p.toolCallId, content: p.content, ...(p.isError ? { is_error: true } : {}) });
+      first.push({ type: 'tool_result', tool_use_id: p.toolCallId, content: p.content, ...(p.isError ? { is_error: true } : {}) });
     } else {
       throw misplacedPartError(p.type, role);
     }
   }
-  return [...results, ...blocks];
+  return [...first, ...blocks];
 }
 
 const STOP: Record<string, EndReason> = {
@@ -113,8 +125,8 @@ interface MessagesPayload {
   type?: string;
   index?: number;
   message?: { usage?: Record<string, unknown> };
-  content_block?: { type?: string; text?: string; thinking?: string; id?: string; name?: string; input?: unknown };
-  delta?: { type?: string; text?: string; thinking?: string; partial_json?: string; stop_reason?: string | null };
+  content_block?: { type?: string; text?: string; thinking?: string; signature?: string; data?: string; id?: string; name?: string; input?: unknown };
+  delta?: { type?: string; text?: string; thinking?: string; signature?: string; partial_json?: string; stop_reason?: string | null };
   usage?: Record<string, unknown>;
   error?: unknown;
 }
@@ -123,11 +135,14 @@ interface MessagesPayload {
  * Messages events → StreamEvents. A `tool_use` block's `input_json_delta` fragments are assembled
  * and the call handed out complete at its `content_block_stop` (or at the end of the message if
  * that never comes). `server_tool_use` blocks are run by the server, not by us, so they are not
- * handed out as calls.
+ * handed out as calls. A `thinking` block's text and its `signature_delta`, and a
+ * `redacted_thinking` block's data, are kept and handed out as a `thinkingBlock` when it stops.
  */
 export class MessagesDecoder implements StreamDecoder {
   private readonly usage: Usage = {};
   private readonly calls: ToolCallAssembler;
+  /** Thinking and redacted_thinking blocks still open, by index. */
+  private readonly thoughts = new Map<number, ThinkingBlock>();
   private stopReason: EndReason | undefined;
   private terminal = false;
   private sawOutput = false;
@@ -161,19 +176,29 @@ export class MessagesDecoder implements StreamDecoder {
       case 'content_block_start': {
         const b = p.content_block;
         if (b?.type === 'text' && b.text) out.push({ type: 'text', text: b.text });
-        else if (b?.type === 'thinking' && b.thinking) out.push({ type: 'thinking', text: b.thinking });
+        else if (b?.type === 'thinking') {
+          const text = typeof b.thinking === 'string' ? b.thinking : '';
+          this.thoughts.set(index, { type: 'thinking', text, signature: typeof b.signature === 'string' ? b.signature : '' });
+          if (text) out.push({ type: 'thinking', text });
+        } else if (b?.type === 'redacted_thinking' && typeof b.data === 'string') this.thoughts.set(index, { type: 'redactedThinking', data: b.data });
         else if (b?.type === 'tool_use') this.calls.add(index, { id: b.id, name: b.name, startInput: b.input });
         break;
       }
       case 'content_block_delta': {
         const d = p.delta;
+        const thought = this.thoughts.get(index);
         if (d?.type === 'text_delta' && d.text) out.push({ type: 'text', text: d.text });
-        else if (d?.type === 'thinking_delta' && d.thinking) out.push({ type: 'thinking', text: d.thinking });
+        else if (d?.type === 'thinking_delta' && d.thinking) {
+          if (thought?.type === 'thinking') thought.text += d.thinking;
+          out.push({ type: 'thinking', text: d.thinking });
+        } else if (d?.type === 'signature_delta' && typeof d.signature === 'string' && thought?.type === 'thinking') thought.signature = d.signature;
         else if (d?.type === 'input_json_delta' && this.calls.has(index)) this.calls.add(index, { arguments: d.partial_json });
-        // signature_delta, citations_delta: nothing to show
+        // citations_delta: nothing to show
         break;
       }
       case 'content_block_stop': {
+        const block = this.thinkingBlock(index);
+        if (block) out.push(block);
         const done = this.calls.complete(index);
         if (done && 'error' in done) return this.fail(done.error);
         if (done) out.push(done.call);
@@ -201,8 +226,20 @@ export class MessagesDecoder implements StreamDecoder {
     return this.fail(cutOffError('no message_stop'));
   }
 
+  /** A thinking block that stopped, to hand out: only when it can be sent back (signed, or redacted). */
+  private thinkingBlock(index: number): StreamEvent | undefined {
+    const block = this.thoughts.get(index);
+    this.thoughts.delete(index);
+    if (!block || (block.type === 'thinking' && !block.signature)) return undefined;
+    return { type: 'thinkingBlock', block };
+  }
+
   private end(): StreamEvent[] {
     const out: StreamEvent[] = [];
+    for (const index of [...this.thoughts.keys()]) {
+      const block = this.thinkingBlock(index);
+      if (block) out.push(block);
+    }
     for (const done of this.calls.completeAll()) {
       if ('error' in done) return this.fail(done.error);
       out.push(done.call);
@@ -215,6 +252,7 @@ export class MessagesDecoder implements StreamDecoder {
 
   private fail(error: GmiErrorInfo): StreamEvent[] {
     this.calls.clear();
+    this.thoughts.clear();
     this.terminal = true;
     return [{ type: 'error', error, partial: this.sawOutput }];
   }
@@ -244,8 +282,14 @@ export function messagesReplyEvents(json: Record<string, unknown>, secrets: Read
   const content = Array.isArray(json.content) ? (json.content as Array<Record<string, unknown>>) : [];
   content.forEach((b, index) => {
     if (b.type === 'text') push({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: b.text } });
-    else if (b.type === 'thinking') push({ type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: b.thinking } });
-    else if (b.type === 'tool_use') {
+    else if (b.type === 'thinking' || b.type === 'redacted_thinking') {
+      push({ type: 'content_block_start', index, content_block: b.type === 'thinking' ? { type: 'thinking', thinking: '', signature: '' } : b });
+      if (b.type === 'thinking') {
+        push({ type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: b.thinking } });
+        push({ type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: b.signature } });
+      }
+      push({ type: 'content_block_stop', index });
+    } else if (b.type === 'tool_use') {
       push({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: b.id, name: b.name, input: {} } });
       push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(b.input ?? {}) } });
       push({ type: 'content_block_stop', index });

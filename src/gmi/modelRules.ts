@@ -3,7 +3,7 @@
 // the sidebar chat, Refactor, VS Code's chat — sends requests the model accepts, whatever the
 // settings say. What a rule changed is returned as notes for the log.
 import { catalogEntry } from './catalog';
-import type { ChatRequest, ReasoningEffort, WireApi } from './types';
+import type { ChatRequest, ChatTurn, ReasoningEffort, WireApi } from './types';
 
 export interface FamilyRule {
   /** Name used in the docs and the log. */
@@ -119,9 +119,14 @@ export function requestParameters(req: ChatRequest, api: WireApi = req.api): Req
   const rule = familyRule(req.model);
   const notes: string[] = [];
   const thinkingWanted = req.thinkingBudgetTokens !== undefined && req.thinkingBudgetTokens > 0;
-  const thinking = thinkingWanted && api === 'messages' && rule.extendedThinking;
+  let thinking = thinkingWanted && api === 'messages' && rule.extendedThinking;
   if (thinkingWanted && !thinking) {
     notes.push(`gmi.thinking is not sent: ${req.model} on ${api === 'messages' ? 'Messages' : 'Chat Completions'} takes no extended-thinking budget.`);
+  }
+  if (thinking && !toolTurnKeepsThinking(req.messages)) {
+    // Anthropic would answer 400 ("Expected `thinking` or `redacted_thinking`, but found `tool_use`").
+    thinking = false;
+    notes.push('gmi.thinking is not sent with this request: the last assistant turn with tool calls came back without its signed thinking block, which Anthropic requires when extended thinking is on.');
   }
   const limits = replyTokenLimits({ ...req, thinkingBudgetTokens: thinking ? req.thinkingBudgetTokens : undefined });
   const out: RequestParameters = { rule, maxTokens: limits.maxTokens, notes };
@@ -147,4 +152,19 @@ export function requestParameters(req: ChatRequest, api: WireApi = req.api): Req
     else notes.push(`gmi.reasoningEffort is not sent: ${req.model} on ${api === 'messages' ? 'Messages' : 'Chat Completions'} takes no reasoning_effort.`);
   }
   return out;
+}
+
+/**
+ * With extended thinking on, Anthropic requires the last assistant turn, when it made tool calls, to
+ * start with its thinking block, signed as it came (or a redacted_thinking block). False when that
+ * turn has tool calls and no such block; true otherwise.
+ */
+export function toolTurnKeepsThinking(messages: readonly ChatTurn[]): boolean {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const turn = messages[i];
+    if (turn.role !== 'assistant') continue;
+    if (typeof turn.content === 'string' || !turn.content.some((p) => p.type === 'toolCall')) return true;
+    return turn.content.some((p) => (p.type === 'thinking' && p.signature !== '') || p.type === 'redactedThinking');
+  }
+  return true;
 }

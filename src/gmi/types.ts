@@ -10,8 +10,23 @@ export type ReasoningEffort = 'low' | 'medium' | 'high';
 /** Image types both wire formats (and Anthropic's limits) accept. */
 export type ImageMediaType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
 
+/**
+ * A block of reasoning the assistant wrote on Messages, kept to be sent back unchanged with its turn:
+ * with extended thinking on, Anthropic requires the turn that made tool calls to start with it.
+ */
+export type ThinkingBlock =
+  /** Reasoning with Anthropic's signature, which covers the text: both come back as they were. */
+  | { type: 'thinking'; text: string; signature: string }
+  /** Reasoning the provider encrypted (`redacted_thinking`): only its opaque data. */
+  | { type: 'redactedThinking'; data: string };
+
 /** One piece of a turn's content. A plain string content is the same as one `text` part. */
 export type ContentPart =
+  /**
+   * Assistant turns only. Messages sends it back first in the turn (when thinking is on for the
+   * request; otherwise it is left out); Chat Completions has no field for it and leaves it out.
+   */
+  | ThinkingBlock
   | { type: 'text'; text: string }
   /** base64 data (no `data:` prefix). */
   | { type: 'image'; mediaType: ImageMediaType; data: string }
@@ -139,6 +154,12 @@ export type StreamEvent =
    * thinking; the answer follows as `text` events.
    */
   | { type: 'textWasThinking'; text: string }
+  /**
+   * A Messages thinking block (its text already came as `thinking` events, now with its signature)
+   * or redacted_thinking block is complete: what to send back with this turn (a `ContentPart`).
+   * Unsigned thinking is not handed out: it could not be sent back. Display-only consumers ignore it.
+   */
+  | { type: 'thinkingBlock'; block: ThinkingBlock }
   /**
    * A complete tool call, yielded once its arguments have fully arrived (decoders assemble the
    * streamed fragments by index / content block). Arguments that are not a JSON object end the

@@ -63,7 +63,14 @@ export function contentParts(content: ChatTurn['content']): ContentPart[] {
 
 /** A part in a turn that cannot carry it (e.g. a tool result in an assistant turn): refused before sending. */
 export function misplacedPartError(part: ContentPart['type'], role: ChatTurn['role']): GmiError {
-  const what: Record<ContentPart['type'], string> = { text: 'text', image: 'an image', toolCall: 'a tool call', toolResult: 'a tool result' };
+  const what: Record<ContentPart['type'], string> = {
+    text: 'text',
+    image: 'an image',
+    toolCall: 'a tool call',
+    toolResult: 'a tool result',
+    thinking: 'thinking',
+    redactedThinking: 'redacted thinking',
+  };
   return new GmiError({
     kind: 'badRequest',
     message: `The request was not sent: ${what[part]} cannot be part of a${role === 'assistant' ? 'n assistant' : ' user'} message.`,

@@ -2,6 +2,7 @@
 // No `vscode` import: parts are recognised by the running VS Code's classes (passed in), with a
 // structural fallback, so this is tested in plain Node with fake classes.
 import type { ChatTurn, ContentPart, ImageMediaType, ToolChoice, ToolDefinition } from '../gmi/types';
+import { thinkingToSend } from './thinkingParts';
 import { LmRole, LmToolMode, type LmChatRequestMessage, type LmPartClasses, type LmResponseOptions } from './vscodeLm';
 
 export type ClassifiedPart =
@@ -9,7 +10,7 @@ export type ClassifiedPart =
   | { kind: 'data'; data: Uint8Array; mimeType: string }
   | { kind: 'toolCall'; callId: string; name: string; input: object }
   | { kind: 'toolResult'; callId: string; content: readonly unknown[]; isError?: boolean }
-  | { kind: 'thinking' }
+  | { kind: 'thinking'; value: string; metadata?: { readonly [key: string]: unknown } }
   | { kind: 'promptTsx'; value: unknown }
   | { kind: 'unknown'; what: string };
 
@@ -21,7 +22,7 @@ const is = (v: unknown, c: (new (...a: never[]) => unknown) | undefined): boolea
 export function classifyPart(part: unknown, classes: Partial<LmPartClasses>): ClassifiedPart {
   if (!isObj(part)) return typeof part === 'string' ? { kind: 'text', value: part } : { kind: 'unknown', what: typeof part };
   // Thinking first: like a text part it has a string `value`.
-  if (is(part, classes.ThinkingPart)) return { kind: 'thinking' };
+  if (is(part, classes.ThinkingPart)) return thinkingPart(part as Obj);
   if (is(part, classes.PromptTsxPart)) return { kind: 'promptTsx', value: part.value };
   const p = part as Obj;
   if (is(part, classes.TextPart) || (typeof p.value === 'string' && !('id' in p) && !('metadata' in p))) {
@@ -36,8 +37,13 @@ export function classifyPart(part: unknown, classes: Partial<LmPartClasses>): Cl
   if (typeof p.callId === 'string' && Array.isArray(p.content)) {
     return { kind: 'toolResult', callId: p.callId, content: p.content, isError: typeof p.isError === 'boolean' ? p.isError : undefined };
   }
-  if (typeof p.value === 'string' || Array.isArray(p.value)) return { kind: 'thinking' };
+  if (typeof p.value === 'string' || Array.isArray(p.value)) return thinkingPart(p);
   return { kind: 'unknown', what: (part as object).constructor?.name ?? 'object' };
+}
+
+function thinkingPart(p: Obj): ClassifiedPart {
+  const value = Array.isArray(p.value) ? p.value.filter((v) => typeof v === 'string').join('') : typeof p.value === 'string' ? p.value : '';
+  return isObj(p.metadata) ? { kind: 'thinking', value, metadata: p.metadata } : { kind: 'thinking', value };
 }
 
 const IMAGE_TYPES: Record<string, ImageMediaType> = {
@@ -117,6 +123,7 @@ export function mapRequest(
     }
     const results: ContentPart[] = [];
     const parts: ContentPart[] = [];
+    let unsigned = '';
     for (const raw of message.content) {
       const part = classifyPart(raw, classes);
       switch (part.kind) {
@@ -152,9 +159,20 @@ export function mapRequest(
           parts.push(...images);
           break;
         }
-        case 'thinking':
-          notes.push('earlier reasoning (thinking) was not sent back');
+        case 'thinking': {
+          // Signed blocks go back with their turn (Anthropic requires them with thinking and tools).
+          if (role !== LmRole.Assistant) {
+            notes.push('thinking outside an assistant message was left out');
+            break;
+          }
+          const sent = thinkingToSend(part, unsigned);
+          if ('unsigned' in sent) unsigned = sent.unsigned;
+          else {
+            parts.push(sent);
+            unsigned = '';
+          }
           break;
+        }
         case 'promptTsx':
           parts.push({ type: 'text', text: promptTsxText(part.value) });
           break;
@@ -163,6 +181,7 @@ export function mapRequest(
           break;
       }
     }
+    if (unsigned) notes.push('earlier reasoning (thinking) without a signature was not sent back');
     if (role === LmRole.System) {
       const text = parts.map((p) => (p.type === 'text' ? p.text : '')).join('');
       if (text.trim()) system.push(text);

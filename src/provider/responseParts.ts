@@ -10,9 +10,12 @@
 //   held text is reported as thinking), and at the end of the reply (then it is the answer).
 // - At most HOLD_LIMIT characters: beyond that the text is reported as text and streams from there;
 //   a `</think>` after that point cannot move it any more (logged).
+// A finished Messages thinking block (`thinkingBlock`: text + signature, or redacted data) is reported
+// as one more thinking part carrying the block in its metadata (thinkingParts.ts).
 // No `vscode` import: the running VS Code's part classes are passed in.
 import { mayReasonInline } from '../gmi/thinkTags';
 import type { StreamEvent } from '../gmi/types';
+import { thinkingMetadata } from './thinkingParts';
 import type { LmPartClasses } from './vscodeLm';
 
 /** Longest leading text held back while it may still turn out to be reasoning (characters). */
@@ -73,6 +76,13 @@ export class ResponseParts {
         this.release();
         this.progress.report(new this.parts.ToolCallPart(event.id, event.name, event.input));
         break;
+      case 'thinkingBlock': {
+        this.release();
+        // where VS Code has no thinking parts it could not hand the block back either
+        const { ThinkingPart } = this.parts;
+        if (ThinkingPart) this.progress.report(new ThinkingPart('', undefined, thinkingMetadata(event.block)));
+        break;
+      }
       default:
         break;
     }

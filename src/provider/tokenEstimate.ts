@@ -1,12 +1,14 @@
 // Token counts for VS Code's chat (provideTokenCount), estimated without a tokenizer: GMI serves many
 // model families with different tokenizers and offers no counting endpoint, and VS Code calls this
 // for every message of a long chat, so it must be cheap. The rule, in one place:
-//   text (and text-like data, tool-call JSON, tool-result text): ceil(characters / 4)
+//   text (and text-like data, tool-call JSON, tool-result text, thinking sent back with its
+//   signature or redacted data): ceil(characters / 4); other thinking is not sent, so it is 0
 //   an image: IMAGE_TOKENS, whatever its size
 //   each message: MESSAGE_OVERHEAD_TOKENS for its role and framing
 // Four characters per token is the usual English/code average; it over-counts CJK-light text and
 // under-counts dense CJK, which is why VS Code only uses it to budget, never to bill.
 import { classifyPart, isTextMime, promptTsxText } from './messageMapping';
+import { thinkingToSend } from './thinkingParts';
 import type { LmChatRequestMessage, LmPartClasses } from './vscodeLm';
 
 export const CHARS_PER_TOKEN = 4;
@@ -48,6 +50,11 @@ function partsTokens(parts: ReadonlyArray<unknown>, classes: Partial<LmPartClass
       case 'promptTsx':
         chars += promptTsxText(part.value).length;
         break;
+      case 'thinking': {
+        const sent = thinkingToSend(part, '');
+        if (!('unsigned' in sent)) chars += sent.type === 'thinking' ? sent.text.length : sent.data.length;
+        break;
+      }
       default:
         break;
     }

@@ -28,10 +28,14 @@ export interface LmToolResultPart {
   /** Only in newer builds (`LanguageModelToolResultPart2`); read when present. */
   isError?: boolean;
 }
-/** Proposed `LanguageModelThinkingPart(value, id?, metadata?)`; present in recent builds. */
+/**
+ * Proposed `LanguageModelThinkingPart(value, id?, metadata?)` (vscode.proposed.languageModelThinkingPart),
+ * present in recent builds; VS Code keeps `metadata` when it hands the part back in a later request.
+ */
 export interface LmThinkingPart {
   value: string | string[];
   id?: string;
+  metadata?: { readonly [key: string]: unknown };
 }
 
 export interface LmChatRequestMessage {
@@ -86,7 +90,7 @@ export interface LmPartClasses {
   ToolResultPart?: Ctor<LmToolResultPart, [callId: string, content: unknown[]]>;
   DataPart?: Ctor<LmDataPart, [data: Uint8Array, mimeType: string]>;
   /** Absent where thinking is not supported: reasoning is then dropped. */
-  ThinkingPart?: Ctor<LmThinkingPart, [value: string | string[], id?: string]>;
+  ThinkingPart?: Ctor<LmThinkingPart, [value: string | string[], id?: string, metadata?: { readonly [key: string]: unknown }]>;
   /** `LanguageModelPromptTsxPart` (tool results from prompt-tsx tools). */
   PromptTsxPart?: Ctor<{ value: unknown }, [value: unknown]>;
 }

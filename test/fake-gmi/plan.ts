@@ -31,6 +31,8 @@ export interface ReplyPlan {
    * in the prompt, e.g. DeepSeek-R1).
    */
   thinkingFormat?: 'reasoning_content' | 'tags' | 'closingTag';
+  /** Messages only: a `redacted_thinking` block with this opaque data, before any thinking. */
+  redactedThinking?: string;
   /** Characters per text/thinking delta (default 7). */
   chunkSize?: number;
   /** Wait between written events, in ms (default 0: written back to back, but still as separate writes). */

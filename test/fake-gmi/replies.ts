@@ -1,6 +1,7 @@
 // The fake server's replies, as the real formats send them: a ReplyPlan → the SSE events of a
 // Chat Completions or Messages stream, and realistic error bodies per status.
 import type { FakeToolCall, ReplyPlan } from './plan';
+import { fakeSignature } from './thinking';
 
 /** One write of a streamed reply. */
 export interface Item {
@@ -174,9 +175,10 @@ export function messagesEvents(p: ReplyPlan, body: unknown, model: string): Item
     items.push({ text: sse({ type: 'content_block_stop', index }, 'content_block_stop') });
     index++;
   };
+  if (p.redactedThinking) block({ type: 'redacted_thinking', data: p.redactedThinking }, [], false);
   if (s.thinking) {
     const deltas: Array<Record<string, unknown>> = split(s.thinking, s.size).map((piece) => ({ type: 'thinking_delta', thinking: piece }));
-    deltas.push({ type: 'signature_delta', signature: 'ZmFrZS1zaWduYXR1cmU=' });
+    deltas.push({ type: 'signature_delta', signature: fakeSignature(s.thinking) });
     block({ type: 'thinking', thinking: '', signature: '' }, deltas, true);
   }
   // a reply of only tool calls has no text block at all, as Messages sends it

@@ -13,13 +13,15 @@
 //   POST /__control/reset      forget plans and recorded requests
 //   GET  /__control/requests   recorded requests as JSON
 // What a reply may be told to do is ReplyPlan (plan.ts); the events it becomes are in replies.ts;
-// Messages requests' cache_control markers are honoured by promptCache.ts (reset clears the cache).
+// Messages requests' cache_control markers are honoured by promptCache.ts (reset clears the cache);
+// thinking blocks are signed, and checked when they come back, as Anthropic does (thinking.ts).
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ReplyPlan } from './plan';
 import { countMarkers, FakePromptCache } from './promptCache';
 import { chatEvents, defaultErrorBody, messagesEvents, sse } from './replies';
+import { thinkingRuleError } from './thinking';
 
 export type { FakeToolCall, ReplyPlan } from './plan';
 
@@ -156,6 +158,8 @@ export async function startFakeGmi(options: FakeGmiOptions = {}): Promise<FakeGm
     if (isMessages && countMarkers(body) > 4) {
       return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: `A maximum of 4 blocks with cache_control may be provided. Found ${countMarkers(body)}.` } });
     }
+    const thinkingError = isMessages ? thinkingRuleError(body) : undefined;
+    if (thinkingError) return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: thinkingError } });
     if (!p.status && !p.rawEvents && !model.includes('/')) {
       // GMI answers a bare or unknown model name with a plain-text 404.
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });

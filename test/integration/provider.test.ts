@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { FAKE_MODELS } from '../fake-gmi/server';
+import { fakeSignature } from '../fake-gmi/thinking';
 import { chatRequests, setKey, slowReply, TEST_KEY, useLoopbackGmi, waitFor } from './helpers';
 
 /** The provider API was finalized in VS Code 1.104. */
@@ -303,6 +304,42 @@ describe(`VS Code chat provider on VS Code ${vscode.version}${PROVIDER_API ? '' 
       }
     });
   }
+
+  describe('thinking with tools on Claude', () => {
+    const set = (key: string, value: unknown) => vscode.workspace.getConfiguration('gmi').update(key, value, vscode.ConfigurationTarget.Global);
+    afterEach(() => set('thinking', undefined));
+    const Thinking = (vscode as unknown as { LanguageModelThinkingPart?: new (...a: never[]) => { value: string | string[]; metadata?: Obj } }).LanguageModelThinkingPart;
+
+    it('the signed thinking block goes out as a thinking part, comes back with the tool turn, and GMI accepts it; without it the request goes without thinking', async function () {
+      if (!Thinking) this.skip();
+      await set('thinking', '2048');
+      const claude = await gmiModel('anthropic/claude-sonnet-4.5');
+      const question = vscode.LanguageModelChatMessage.User('What does src/a.ts export?');
+      t.fake.enqueue({ thinking: 'Read src/a.ts first.', text: '', toolCalls: [{ id: 'toolu_1', name: 'read_file', arguments: { path: 'src/a.ts' } }], chunkSize: 4 });
+      const parts = await send(claude, [question], { tools: [tool], toolMode: vscode.LanguageModelChatToolMode.Auto });
+      const signed = parts.find((p) => p instanceof Thinking! && (p as { metadata?: Obj }).metadata?.signature) as { metadata: Obj } | undefined;
+      assert.deepEqual(signed?.metadata, { signature: fakeSignature('Read src/a.ts first.'), _completeThinking: 'Read src/a.ts first.' });
+      assert.ok(parts.some((p) => p instanceof vscode.LanguageModelToolCallPart));
+
+      // Agent mode's next request: the reply's parts as the assistant turn, then the tool's result
+      const result = vscode.LanguageModelChatMessage.User([new vscode.LanguageModelToolResultPart('toolu_1', [new vscode.LanguageModelTextPart('export const a = 1;')])]);
+      t.fake.enqueue({ text: 'It exports a.' });
+      const answer = await send(claude, [question, vscode.LanguageModelChatMessage.Assistant(parts as vscode.LanguageModelTextPart[]), result], { tools: [tool] });
+      assert.equal(textOf(answer), 'It exports a.');
+      const body = lastPost(t).body as Obj;
+      assert.deepEqual(body.thinking, { type: 'enabled', budget_tokens: 2048 });
+      assert.deepEqual(body.messages[1].content[0], { type: 'thinking', thinking: 'Read src/a.ts first.', signature: fakeSignature('Read src/a.ts first.') });
+
+      // a caller that drops the thinking parts still gets an answer (the loopback server refuses
+      // such a turn with thinking on, as Anthropic does): the request goes without thinking
+      const withoutThinking = parts.filter((p) => !(p instanceof Thinking!)) as vscode.LanguageModelTextPart[];
+      t.fake.enqueue({ text: 'Still answered.' });
+      const still = await send(claude, [question, vscode.LanguageModelChatMessage.Assistant(withoutThinking), result], { tools: [tool] });
+      assert.equal(textOf(still), 'Still answered.');
+      assert.equal((lastPost(t).body as Obj).thinking, undefined);
+      await waitFor('the log line', () => t.api.logLines().find((l) => l.includes('gmi.thinking is not sent with this request: the last assistant turn with tool calls came back without its signed thinking block')));
+    });
+  });
 
   it('an image part reaches the server; a model without image input refuses it before sending', async () => {
     const model = await gmiModel('anthropic/claude-sonnet-4.5');

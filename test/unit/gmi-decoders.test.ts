@@ -248,10 +248,11 @@ describe('gmi/messages', () => {
     msg({ type: 'message_stop' }),
   ];
 
-  it('maps text, thinking, usage and end; ignores ping, signatures, citations and unknown events', () => {
+  it('maps text, thinking (with its signature, when the block stops), usage and end; ignores ping, citations and unknown events', () => {
     const out = run(new MessagesDecoder(), stream('end_turn'));
     assert.deepEqual(out, [
       { type: 'thinking', text: 'Hmm' },
+      { type: 'thinkingBlock', block: { type: 'thinking', text: 'Hmm', signature: 'abc' } },
       { type: 'text', text: 'Hi ' },
       { type: 'text', text: 'there' },
       { type: 'usage', usage: { inputTokens: 25, cachedTokens: 4, outputTokens: 9 } },

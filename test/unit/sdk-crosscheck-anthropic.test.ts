@@ -5,15 +5,15 @@
 import * as assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import { GmiClient } from '../../src/gmi/client';
+import type { ThinkingBlock } from '../../src/gmi/types';
 import type { ReplyPlan } from '../fake-gmi/plan';
 import { startFakeGmi, type FakeGmi } from '../fake-gmi/server';
+import { fakeSignature } from '../fake-gmi/thinking';
 import { ANTHROPIC_STOP_MEANS, defined, noteOrder, ourReading, recordingFetch, type Reading } from './helpers/sdkCrosscheck';
 import './helpers/unhandledRejections';
 
 const KEY = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbnRocm9waWMtc2RrIn0.c2RrLWNyb3NzY2hlY2s';
 const MODEL = 'anthropic/claude-sonnet-4.5';
-/** What the loopback server signs its thinking blocks with. */
-const FAKE_SIGNATURE = 'ZmFrZS1zaWduYXR1cmU=';
 
 /** The SDK's reading of one streamed reply, plus the message itself for format-only checks. */
 async function sdkReading(anthropic: Anthropic, thinking: boolean): Promise<{ reading: Reading; message: Anthropic.Message }> {
@@ -189,12 +189,31 @@ describe('sdk cross-check: @anthropic-ai/sdk (Messages)', () => {
         message.content.map((b) => b.type),
         c.blocks,
       );
-      for (const b of message.content) if (b.type === 'thinking') assert.equal(b.signature, FAKE_SIGNATURE, 'the SDK assembled the signature_delta');
+      for (const b of message.content) if (b.type === 'thinking') assert.equal(b.signature, fakeSignature(b.thinking), 'the SDK assembled the signature_delta');
       if (!c.plan) assert.match(sdk.text, /^Echo: What is in src\/a\.ts\?\n\nHere is some code:\n\n```ts\n[^]*\n```\n$/);
       assert.equal(message.role, 'assistant');
       assert.equal(message.model, MODEL);
     });
   }
+
+  it('a thinking block’s signature and a redacted_thinking block’s data: what the SDK assembles is what our decoder hands out', async () => {
+    fake.enqueue({ redactedThinking: 'EmwKAhgBEgy3va3pzix/LafPsn4aDFIT', thinking: 'Read it, then answer. 日本語', text: '', toolCalls: [{ id: 'toolu_1', name: 'read_file', arguments: { path: 'a.ts' } }], chunkSize: 3 });
+    const message = await anthropic.messages
+      .stream({ model: MODEL, max_tokens: 4096, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'hi' }] })
+      .finalMessage();
+    const sdk = message.content.flatMap((b): ThinkingBlock[] =>
+      b.type === 'thinking' ? [{ type: 'thinking', text: b.thinking, signature: b.signature }] : b.type === 'redacted_thinking' ? [{ type: 'redactedThinking', data: b.data }] : [],
+    );
+    assert.deepEqual(sdk, [
+      { type: 'redactedThinking', data: 'EmwKAhgBEgy3va3pzix/LafPsn4aDFIT' },
+      { type: 'thinking', text: 'Read it, then answer. 日本語', signature: fakeSignature('Read it, then answer. 日本語') },
+    ]);
+    const [raw] = await recorder.bodies();
+    fake.enqueue({ rawEvents: raw, rawChunkBytes: 5 });
+    const ours: unknown[] = [];
+    for await (const e of client.stream({ model: MODEL, api: 'messages', messages: [{ role: 'user', content: 'replay' }] })) if (e.type === 'thinkingBlock') ours.push(e.block);
+    assert.deepEqual(ours, sdk);
+  });
 
   it('every event carries the fields the SDK types declare (thinking blocks start with a signature)', async () => {
     fake.enqueue({ thinking: 'Plan.', text: 'Done.', toolCalls: [{ id: 'toolu_1', name: 'read_file', arguments: { path: 'a.ts' } }], keepAlive: true });
