@@ -28,7 +28,8 @@ describe('Ask GMI', () => {
     // Watch the reply while it streams: it must be seen growing, not only arriving at the end.
     const seen: number[] = [];
     await waitFor('the reply to finish streaming', () => {
-      const m = t.api.messages().length > before ? lastAssistant() : undefined;
+      // The reply to this question: an earlier file's conversation may end with older replies.
+      const m = t.api.messages().slice(before).find((msg) => msg.role === 'assistant');
       if (m?.state === 'streaming' && m.text.length > (seen.at(-1) ?? 0)) seen.push(m.text.length);
       return m !== undefined && m.state !== 'streaming';
     }, 20_000);
