@@ -2,6 +2,7 @@
 //   dist/extension.js  host wiring (Node, CommonJS, `vscode` external), loaded at activation
 //   dist/gmi.js        the GMI client (undici, eventsource-parser), required on first request
 //   dist/markdown.js   markdown-it code-block extraction, required on first Insert/Apply/Refactor
+//   dist/provider.js   the VS Code chat provider, required when VS Code first asks for GMI models
 //   dist/webview.js    the chat view script (browser)
 // plus dist/codicons/ (the icon font the webview uses). `--production` minifies, no sourcemaps.
 import * as esbuild from 'esbuild';
@@ -23,11 +24,12 @@ const common = {
 const lazyChunks = {
   './gmi/index': './gmi.js',
   './code/codeBlocks': './markdown.js',
+  './provider/index': './provider.js',
 };
 const lazyChunksPlugin = {
   name: 'lazy-chunks',
   setup(build) {
-    build.onResolve({ filter: /^\.\/(gmi\/index|code\/codeBlocks)$/ }, (args) =>
+    build.onResolve({ filter: /^\.\/(gmi\/index|code\/codeBlocks|provider\/index)$/ }, (args) =>
       args.importer.replace(/\\/g, '/').endsWith('src/lazy.ts') ? { path: lazyChunks[args.path], external: true } : undefined,
     );
   },
@@ -61,6 +63,7 @@ const targets = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyChunksPlugin] },
   { ...node, entryPoints: ['src/gmi/index.ts'], outfile: 'dist/gmi.js', plugins: [llhttpOncePlugin] },
   { ...node, entryPoints: ['src/code/codeBlocks.ts'], outfile: 'dist/markdown.js', plugins: [entitiesDecodeOnlyPlugin] },
+  { ...node, entryPoints: ['src/provider/index.ts'], outfile: 'dist/provider.js', plugins: [lazyChunksPlugin] },
   {
     ...common,
     entryPoints: ['src/webview/main.ts'],

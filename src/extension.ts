@@ -22,14 +22,9 @@ import { ModelService } from './models/modelService';
 import { PROBLEM_DOCUMENTS, ProblemCodeActions } from './problems/problemCodeActions';
 import { ProblemCommands } from './problems/problemCommands';
 import type { ErrorActionId } from './protocol/messages';
-import { CHAT_VENDOR, GmiChatProvider } from './provider/chatProvider';
-import { manageModels } from './provider/manageModels';
-import { ModelChoices } from './provider/modelChoices';
-import { detectLmProviderApi } from './provider/vscodeLm';
+import { registerProvider } from './provider/registration';
 import { RefactorService } from './refactor/refactorService';
 import { CommitMessageCommand } from './scm/commitMessage';
-import { UsageStatus } from './usage/usageStatus';
-import { UsageTracker } from './usage/usageTracker';
 import { ChatViewProvider } from './views/chatViewProvider';
 
 let opened: OpenedHistory | undefined;
@@ -97,19 +92,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
   const commitMessage = new CommitMessageCommand({ connection, models, log });
   const historyCommands = new HistoryCommands({ history, current, chat, reveal: () => view.reveal(), log });
 
-  // GMI models in VS Code's own chat, where this VS Code has the provider API (1.104+).
-  const choices = new ModelChoices(context.globalState);
-  const lm = detectLmProviderApi(vscode);
-  if (lm) {
-    const usage = new UsageTracker();
-    const provider = new GmiChatProvider({ api: lm, keys, connection, models, choices, usage, log });
-    context.subscriptions.push(provider, new UsageStatus(usage));
-    try {
-      context.subscriptions.push(lm.register(CHAT_VENDOR, provider));
-    } catch (err) {
-      log.warn(`GMI models could not be added to VS Code's chat: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
+  // GMI models in VS Code's own chat, where this VS Code has the provider API (1.104+); loaded on first use.
+  const chatModels = registerProvider(context, { keys, connection, models, log });
 
   const command = (id: string, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
   context.subscriptions.push(
@@ -141,7 +125,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
       void vscode.window.showInformationMessage('GMI API key removed.');
     }),
     command('gmi.selectModel', () => models.pick()),
-    command('gmi.manageModels', () => manageModels({ keys, connection, models, choices, providerAvailable: lm !== undefined })),
+    command('gmi.manageModels', () => chatModels.manageModels()),
     command('gmi.ask', () => ask.ask()),
     command('gmi.explainSelection', () => ask.explain()),
     command('gmi.refactorSelection', () => refactor.refactorSelection()),

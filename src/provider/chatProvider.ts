@@ -20,8 +20,6 @@ import { InlineReasoningModels } from './responseParts';
 import { estimateTokens } from './tokenEstimate';
 import type { LmChatInformation, LmChatProvider, LmChatRequestMessage, LmProviderApi, LmResponseOptions } from './vscodeLm';
 
-export const CHAT_VENDOR = 'gmi';
-
 export interface ChatProviderDeps {
   api: LmProviderApi;
   keys: ApiKeyStore;

@@ -5,6 +5,9 @@
 // tests pass a fake one).
 import type { CancellationToken, Disposable, Event, Progress } from 'vscode';
 
+/** The vendor our models are listed under in VS Code's chat (`contributes.languageModelChatProviders`). */
+export const CHAT_VENDOR = 'gmi';
+
 /** `LanguageModelChatMessageRole`; System (3) comes from the `languageModelSystem` proposal. */
 export const LmRole = { User: 1, Assistant: 2, System: 3 } as const;
 /** `LanguageModelChatToolMode`. */
