@@ -26,6 +26,8 @@ import { registerProvider } from './provider/registration';
 import { RefactorService } from './refactor/refactorService';
 import { CommitMessageCommand } from './scm/commitMessage';
 import { ChatViewProvider } from './views/chatViewProvider';
+import { tryRefactor } from './walkthrough/tryRefactor';
+import { WalkthroughProgress } from './walkthrough/walkthroughProgress';
 
 let opened: OpenedHistory | undefined;
 
@@ -90,6 +92,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
   const problems = new ProblemCommands({ refactor, models, sendToChat: (m, notice) => ask.sendToChat(m, notice), log });
   const generate = new GenerateCommands({ refactor, models, log });
   const commitMessage = new CommitMessageCommand({ connection, models, log });
+  const walkthrough = new WalkthroughProgress(context.globalState, () => keys.hasKey(), log);
+  void walkthrough.announce();
   const historyCommands = new HistoryCommands({ history, current, chat, reveal: () => view.reveal(), log });
 
   // GMI models in VS Code's own chat, where this VS Code has the provider API (1.104+); loaded on first use.
@@ -124,7 +128,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
       await keys.clear();
       void vscode.window.showInformationMessage('GMI API key removed.');
     }),
-    command('gmi.selectModel', () => models.pick()),
+    command('gmi.selectModel', async () => {
+      const picked = await models.pick();
+      if (picked) walkthrough.mark('modelChosen');
+      return picked;
+    }),
     command('gmi.manageModels', () => chatModels.manageModels()),
     command('gmi.ask', () => ask.ask()),
     command('gmi.explainSelection', () => ask.explain()),
@@ -142,6 +150,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
     command('gmi.writeTests', () => generate.writeTests()),
     command('gmi.generateCommitMessage', (sourceControl) => commitMessage.generate(sourceControl)),
     command('gmi.stopCommitMessage', () => commitMessage.stop()),
+    command('gmi.openWalkthrough', () => walkthrough.open()),
+    command('gmi.tryRefactor', () => tryRefactor()),
+    walkthrough,
+    keys.onDidChange((has) => walkthrough.keyStored(has)),
+    chat.onDidChangeBusy((busy) => busy && walkthrough.mark('questionAsked')),
+    refactor.onDidApply(() => walkthrough.mark('refactorApplied')),
   );
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
