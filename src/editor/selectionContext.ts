@@ -20,3 +20,18 @@ export function selectionContext(editor: vscode.TextEditor | undefined): { conte
     },
   };
 }
+
+/** Whole lines first..last (0-based), without the last line's line break, as prompt context. */
+export function linesContext(doc: vscode.TextDocument, first: number, last: number): { context: SelectionContext; range: vscode.Range } {
+  const range = new vscode.Range(first, 0, last, doc.lineAt(last).text.length);
+  return {
+    range,
+    context: {
+      text: doc.getText(range),
+      fileName: doc.isUntitled ? doc.uri.path : vscode.workspace.asRelativePath(doc.uri, false),
+      languageId: doc.languageId,
+      startLine: first + 1,
+      endLine: last + 1,
+    },
+  };
+}

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { contextBudget, cutText, estimateTokens } from '../chat/context';
 import type { SelectionContext } from '../chat/prompts';
 import { readSettings } from '../config/settings';
+import { linesContext } from '../editor/selectionContext';
 import { loadCodeBlocks } from '../lazy';
 import type { Log } from '../log';
 import type { ModelService } from '../models/modelService';
@@ -123,18 +124,7 @@ function selectedLines(editor: vscode.TextEditor): Code | undefined {
 
 /** Whole lines first..last (0-based), without the last line's line break. */
 function linesOf(doc: vscode.TextDocument, first: number, last: number): Code {
-  const range = new vscode.Range(first, 0, last, doc.lineAt(last).text.length);
-  return {
-    doc,
-    range,
-    context: {
-      text: doc.getText(range),
-      fileName: doc.isUntitled ? doc.uri.path : vscode.workspace.asRelativePath(doc.uri, false),
-      languageId: doc.languageId,
-      startLine: first + 1,
-      endLine: last + 1,
-    },
-  };
+  return { doc, ...linesContext(doc, first, last) };
 }
 
 /** The beginning of the project's test file nearest the new one, for the framework and style. */

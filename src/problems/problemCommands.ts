@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { contextBudget } from '../chat/context';
 import { readSettings } from '../config/settings';
+import { linesContext } from '../editor/selectionContext';
 import type { Log } from '../log';
 import type { ModelService } from '../models/modelService';
 import type { RefactorService } from '../refactor/refactorService';
@@ -80,7 +81,7 @@ export class ProblemCommands {
       return undefined;
     }
     const { start, end } = chosen.span;
-    const range = new vscode.Range(start, 0, end, doc.lineAt(end).text.length);
+    const { range, context } = linesContext(doc, start, end);
     const notice = chosen.cut
       ? vscode.l10n.t("Only lines {0}-{1} around the problem were sent, to fit the model's context.", start + 1, end + 1)
       : undefined;
@@ -89,11 +90,7 @@ export class ProblemCommands {
       range,
       notice,
       prompt: {
-        text: doc.getText(range),
-        fileName: doc.isUntitled ? doc.uri.path : vscode.workspace.asRelativePath(doc.uri, false),
-        languageId: doc.languageId,
-        startLine: start + 1,
-        endLine: end + 1,
+        ...context,
         isFunction: chosen.rule === 'function',
       },
     };
