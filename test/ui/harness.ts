@@ -286,7 +286,9 @@ export async function answerInputBox(page: Page, text: string | undefined, opts:
     return;
   }
   await input.fill(text);
-  await page.keyboard.press('Enter');
+  // Enter on the input itself: a page-level key press is lost when focus has moved to a webview
+  // (seen once from the walkthrough's button on 1.100.3: the box stayed open with the key typed).
+  await input.press('Enter');
   await widget.waitFor({ state: 'hidden', timeout: WAIT });
 }
 
