@@ -126,6 +126,7 @@ export class HistoryStore {
   async load(id: string): Promise<{ conversation: Conversation; problems: string[] } | undefined> {
     if (!isConversationId(id)) return undefined;
     const listed = this.entries.has(id);
+    await this.writesQueuedFor(id);
     const file = await this.readConversationFile(id);
     if (!file) {
       this.entries.delete(id);
@@ -225,6 +226,7 @@ export class HistoryStore {
 
   /** The text of every message, lower-cased, for filtering the list; '' when unreadable. */
   async searchText(id: string): Promise<string> {
+    await this.writesQueuedFor(id);
     try {
       const json = JSON.parse(await this.fs.readFile(this.path(id))) as { messages?: unknown };
       return messagesText(Array.isArray(json.messages) ? json.messages : []);
@@ -236,6 +238,14 @@ export class HistoryStore {
   /** Resolves when every write started so far is on disk. */
   flush(): Promise<void> {
     return this.writes.idle();
+  }
+
+  /**
+   * Resolves once the writes already queued for conversation `id` are on disk: a read before them
+   * would see an older version (a reply saved a moment ago missing from a filter or a reopen).
+   */
+  private async writesQueuedFor(id: string): Promise<void> {
+    await Promise.all([this.writes.idle(this.path(id)), this.writes.idle(this.streamingPath(id))]);
   }
 
   private path(id: string): string {

@@ -289,6 +289,28 @@ describe('history/historyStore', () => {
     assert.equal(await s.searchText('missing'), '');
   });
 
+  it('a filter or a reopen right after a save reads the saved version, not the one on disk before it', async () => {
+    const s = await opened();
+    const c = chat('Which sort is stable?');
+    await s.saveConversation('aaa', c.toJSON());
+    // A slow disk: the next write of the file waits until released.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const write = fs.writeFile.bind(fs);
+    fs.writeFile = async (path, data) => {
+      if (path.startsWith(`${FOLDER}/aaa.json`)) await held;
+      return write(path, data);
+    };
+    c.addUser('Merge sort keeps EQUAL KEYS in order?');
+    const saving = s.saveConversation('aaa', c.toJSON());
+    const text = s.searchText('aaa');
+    const loaded = s.load('aaa');
+    release();
+    await saving;
+    assert.match(await text, /equal keys/);
+    assert.equal((await loaded)?.conversation.messages.at(-1)?.text, 'Merge sort keeps EQUAL KEYS in order?');
+  });
+
   it('1,000 conversations: all listed after a reopen, newest first, from an index of a few hundred bytes each', async function () {
     this.timeout(30_000);
     const s = await opened();
