@@ -13,6 +13,7 @@ import {
 } from '../protocol/messages';
 import { AppendBatcher } from './appendBatcher';
 import { renderChatHtml } from './chatHtml';
+import { buildWebviewStrings } from './webviewStrings';
 
 export interface ChatViewHandlers {
   hasApiKey(): Promise<boolean>;
@@ -76,6 +77,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'chat.css')).toString(),
       codiconsUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'codicons', 'codicon.css')).toString(),
+      strings: buildWebviewStrings(vscode.l10n),
+      language: vscode.env.language,
     });
     this.viewListeners = [
       view.webview.onDidReceiveMessage((raw) => this.onMessage(raw)),

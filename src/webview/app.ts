@@ -13,6 +13,7 @@ import { Composer } from './composer';
 import { h, icon } from './dom';
 import { onConversationClick } from './conversationClicks';
 import { fileRefsIn, linkFileRefs } from './fileLinks';
+import { t } from './l10n';
 import { MessageEntries, type Entry } from './messageEntries';
 
 export interface VsCodeApi {
@@ -95,7 +96,7 @@ export class ChatApp {
     this.modelButton = h(
       doc,
       'button',
-      { type: 'button', class: 'model-picker', 'data-testid': 'model', title: 'Select Model', 'aria-label': 'Model: none. Select Model' },
+      { type: 'button', class: 'model-picker', 'data-testid': 'model', title: t('model.title'), 'aria-label': t('model.ariaLabel', t('model.none')) },
       icon(doc, 'hubot'),
       this.modelName,
       icon(doc, 'chevron-down'),
@@ -103,30 +104,30 @@ export class ChatApp {
     this.newChatButton = h(
       doc,
       'button',
-      { type: 'button', class: 'icon-button', 'data-testid': 'new-chat', title: 'New Chat', 'aria-label': 'New Chat' },
+      { type: 'button', class: 'icon-button', 'data-testid': 'new-chat', title: t('newChat.label'), 'aria-label': t('newChat.label') },
       icon(doc, 'add'),
     );
-    const toolbar = h(doc, 'header', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Chat' },
+    const toolbar = h(doc, 'header', { class: 'toolbar', role: 'toolbar', 'aria-label': t('toolbar.label') },
       this.modelButton, h(doc, 'span', { class: 'spacer' }), this.newChatButton);
 
     this.welcome = h(
       doc,
       'section',
-      { class: 'welcome', 'data-testid': 'welcome', hidden: true, 'aria-label': 'Welcome' },
+      { class: 'welcome', 'data-testid': 'welcome', hidden: true, 'aria-label': t('welcome.label') },
       h(doc, 'div', { class: 'welcome-icon' }, icon(doc, 'sparkle')),
-      h(doc, 'h2', {}, 'Welcome to GMI Chat'),
-      h(doc, 'p', {}, 'Chat with GMI Cloud models right here. To start, store your GMI API key; it is kept in VS Code\u2019s secret storage.'),
-      h(doc, 'button', { type: 'button', class: 'primary-button', 'data-testid': 'set-api-key' }, icon(doc, 'key'), 'Set API Key'),
+      h(doc, 'h2', {}, t('welcome.heading')),
+      h(doc, 'p', {}, t('welcome.text')),
+      h(doc, 'button', { type: 'button', class: 'primary-button', 'data-testid': 'set-api-key' }, icon(doc, 'key'), t('welcome.setApiKey')),
     );
     this.empty = h(
       doc,
       'section',
       { class: 'empty', 'data-testid': 'empty', hidden: true },
       h(doc, 'div', { class: 'welcome-icon' }, icon(doc, 'sparkle')),
-      h(doc, 'p', {}, 'Ask GMI about your code. Select code in the editor and use “Explain” or “Refactor” from the GMI menu.'),
+      h(doc, 'p', {}, t('empty.text')),
     );
     this.messagesEl = h(doc, 'div', { class: 'messages' });
-    this.list = h(doc, 'main', { class: 'conversation', 'aria-label': 'Conversation', tabindex: '0' }, this.welcome, this.empty, this.messagesEl);
+    this.list = h(doc, 'main', { class: 'conversation', 'aria-label': t('conversation.label'), tabindex: '0' }, this.welcome, this.empty, this.messagesEl);
 
     this.composer = new Composer(doc, win, {
       draftDelayMs: options.draftDelayMs ?? 300,
@@ -252,9 +253,9 @@ export class ChatApp {
   }
 
   private setModel(model: string): void {
-    this.modelName.textContent = model || 'Select model';
-    this.modelButton.setAttribute('aria-label', `Model: ${model || 'none'}. Select Model`);
-    this.modelButton.title = `Model: ${model || 'none'} — click to change`;
+    this.modelName.textContent = model || t('model.placeholder');
+    this.modelButton.setAttribute('aria-label', t('model.ariaLabel', model || t('model.none')));
+    this.modelButton.title = t('model.tooltip', model || t('model.none'));
   }
 
   private upsert(view: MessageView, added: boolean): void {

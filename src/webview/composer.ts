@@ -3,6 +3,7 @@
 // or is focused, after Send and after Stop, and never loses it when a button it was on disappears.
 import { MAX_PROMPT_CHARS } from '../protocol/messages';
 import { h, icon } from './dom';
+import { t } from './l10n';
 
 export interface ComposerOptions {
   /** Milliseconds the draft waits before it is saved and sent to the host. */
@@ -34,19 +35,19 @@ export class Composer {
       class: 'prompt',
       'data-testid': 'prompt',
       rows: '1',
-      placeholder: 'Ask GMI… (Enter to send, Shift+Enter for a new line)',
-      'aria-label': 'Ask GMI. Enter sends, Shift+Enter makes a new line, Escape stops a reply.',
+      placeholder: t('composer.placeholder'),
+      'aria-label': t('composer.ariaLabel'),
     });
     this.sendButton = h(
       doc,
       'button',
-      { type: 'button', class: 'send-button', 'data-testid': 'send', title: 'Send (Enter)', 'aria-label': 'Send' },
+      { type: 'button', class: 'send-button', 'data-testid': 'send', title: t('composer.sendTitle'), 'aria-label': t('composer.send') },
       icon(doc, 'send'),
     );
     this.stopButton = h(
       doc,
       'button',
-      { type: 'button', class: 'stop-button', 'data-testid': 'stop', title: 'Stop (Escape)', 'aria-label': 'Stop', hidden: true },
+      { type: 'button', class: 'stop-button', 'data-testid': 'stop', title: t('composer.stopTitle'), 'aria-label': t('composer.stop'), hidden: true },
       icon(doc, 'debug-stop'),
     );
     this.el = h(doc, 'footer', { class: 'composer' },

@@ -2,7 +2,7 @@
 // a button becomes the one message it stands for, naming a message id and a block index or file
 // reference from the reply, never code or a command. Only "Show all" and Copy's check mark act here.
 import { MAX_LINK_CHARS, type ErrorActionId, type WebviewToHost } from '../protocol/messages';
-import { ACTION_LABELS, type MessageEntries } from './messageEntries';
+import { ACTION_BUTTONS, type MessageEntries } from './messageEntries';
 
 export interface ConversationClicks {
   list: HTMLElement;
@@ -54,7 +54,7 @@ export function onConversationClick(e: MouseEvent, ctx: ConversationClicks): voi
       return;
     case 'error-action': {
       const action = button.getAttribute('data-action') as ErrorActionId | null;
-      if (!action || !(action in ACTION_LABELS)) return;
+      if (!action || !(action in ACTION_BUTTONS)) return;
       // Retry from an error names what to retry: the reply it belongs to, else the error itself
       // (the host resolves an error id to its reply).
       const retryId = id ? (ctx.entries.get(id)?.view.replyTo ?? id) : undefined;

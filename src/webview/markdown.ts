@@ -28,6 +28,8 @@ import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
 import { findFileRefs, isProseFileRef, parseFileRef } from '../code/fileReferences';
+import type { WebviewStringKey } from '../protocol/webviewStrings';
+import { t } from './l10n';
 
 const LANGUAGES = {
   bash, c, cpp, csharp, css, diff, go, java, javascript, json, kotlin, markdown, php, python, ruby,
@@ -89,10 +91,10 @@ export function highlightCode(code: string, lang: string): string {
   return escapeHtml(code);
 }
 
-const BUTTONS: ReadonlyArray<{ testid: string; icon: string; label: string }> = [
-  { testid: 'copy', icon: 'copy', label: 'Copy' },
-  { testid: 'insert', icon: 'insert', label: 'Insert at Cursor' },
-  { testid: 'apply', icon: 'diff', label: 'Apply to Selection' },
+const BUTTONS: ReadonlyArray<{ testid: string; icon: string; label: WebviewStringKey }> = [
+  { testid: 'copy', icon: 'copy', label: 'code.copy' },
+  { testid: 'insert', icon: 'insert', label: 'code.insert' },
+  { testid: 'apply', icon: 'diff', label: 'code.apply' },
 ];
 
 /** The language a fence's info string names, as shown in the header (first word, capped). */
@@ -116,12 +118,12 @@ function renderCodeBlock(token: Token, env: RenderEnv, md: MarkdownIt): string {
   const lang = fenceLanguage(token.info, md);
   const hlLang = knownLanguage(lang);
   const langClass = hlLang && /^[\w#+.-]+$/.test(hlLang) ? ` language-${hlLang}` : '';
-  const label = lang === '' ? (token.type === 'code_block' ? 'code' : 'text') : lang;
+  const label = lang === '' ? t(token.type === 'code_block' ? 'code.indentedLanguage' : 'code.plainLanguage') : lang;
   const disabled = index === env.growingBlock ? ' disabled' : '';
   const buttons = env.codeActions
     ? `<span class="code-actions">${BUTTONS.map(
         (b) =>
-          `<button type="button" class="code-action" data-testid="${b.testid}" data-block="${index}" title="${b.label}" aria-label="${b.label} (code block ${index + 1})"${disabled}><span class="codicon codicon-${b.icon}" aria-hidden="true"></span></button>`,
+          `<button type="button" class="code-action" data-testid="${b.testid}" data-block="${index}" title="${escapeHtml(t(b.label))}" aria-label="${escapeHtml(t('code.buttonAriaLabel', t(b.label), index + 1))}"${disabled}><span class="codicon codicon-${b.icon}" aria-hidden="true"></span></button>`,
       ).join('')}</span>`
     : '';
   return (
@@ -229,8 +231,8 @@ export function createMarkdown(): MarkdownIt {
     const alt = self.renderInlineAsText(token.children ?? [], options, env);
     const src = token.attrGet('src') ?? '';
     return (
-      `<span class="md-image" title="Image not loaded"><span class="codicon codicon-file-media" aria-hidden="true"></span>` +
-      `image: ${escapeHtml(alt)}${src ? ` — <span class="md-image-url">${escapeHtml(src)}</span>` : ''}</span>`
+      `<span class="md-image" title="${escapeHtml(t('image.title'))}"><span class="codicon codicon-file-media" aria-hidden="true"></span>` +
+      `${escapeHtml(t('image.label', alt))}${src ? ` — <span class="md-image-url">${escapeHtml(src)}</span>` : ''}</span>`
     );
   };
   // Links show where they go; clicks are handled by the view (the host opens them after checking).

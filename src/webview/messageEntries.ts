@@ -4,7 +4,9 @@
 import { NEXT_STEPS } from '../actions/nextSteps';
 import { formatUsd } from '../usage/usageTracker';
 import type { ErrorActionId, MessageView } from '../protocol/messages';
+import type { WebviewStringKey } from '../protocol/webviewStrings';
 import { h, htmlFragment, icon } from './dom';
+import { t } from './l10n';
 import { renderMarkdown } from './markdown';
 import { StreamingMarkdown } from './streamingMarkdown';
 
@@ -34,13 +36,20 @@ export interface MessageEntriesOptions {
   onReplyRendered?(entry: Entry): void;
 }
 
-/** Button label and icon per error action: the shared next-steps table. */
-export const ACTION_LABELS: Readonly<Record<ErrorActionId, { label: string; icon: string }>> = NEXT_STEPS;
+/** Button words (a key of the host's table) and icon (the shared next-steps table) per error action. */
+export const ACTION_BUTTONS: Readonly<Record<ErrorActionId, { label: WebviewStringKey; icon: string }>> = {
+  setApiKey: { label: 'action.setApiKey', icon: NEXT_STEPS.setApiKey.icon },
+  selectModel: { label: 'action.selectModel', icon: NEXT_STEPS.selectModel.icon },
+  retry: { label: 'action.retry', icon: NEXT_STEPS.retry.icon },
+  openSettings: { label: 'action.openSettings', icon: NEXT_STEPS.openSettings.icon },
+  openLog: { label: 'action.openLog', icon: NEXT_STEPS.openLog.icon },
+  dropOldestTurns: { label: 'action.dropOldestTurns', icon: NEXT_STEPS.dropOldestTurns.icon },
+};
 
-const STATE_LABELS: Partial<Record<string, string>> = {
-  stopped: 'Stopped',
-  interrupted: 'Interrupted',
-  error: 'Failed',
+const STATE_LABELS: Partial<Record<string, WebviewStringKey>> = {
+  stopped: 'state.stopped',
+  interrupted: 'state.interrupted',
+  error: 'state.error',
 };
 
 /**
@@ -62,8 +71,8 @@ function showAllBar(doc: Document, text: string, shown: number): HTMLElement {
   for (let i = text.indexOf('\n', shown); i !== -1 && i < text.length - 1; i = text.indexOf('\n', i + 1)) lines++;
   const kb = Math.max(1, Math.round((text.length - shown) / 1024));
   return h(doc, 'div', { class: 'show-all' },
-    h(doc, 'button', { type: 'button', class: 'link-button', 'data-testid': 'show-all', title: 'Render the whole message' },
-      icon(doc, 'unfold'), `Show all — ${numberFormat.format(lines)} more ${lines === 1 ? 'line' : 'lines'} (${numberFormat.format(kb)} KB)`));
+    h(doc, 'button', { type: 'button', class: 'link-button', 'data-testid': 'show-all', title: t('showAll.title') },
+      icon(doc, 'unfold'), t(lines === 1 ? 'showAll.oneLine' : 'showAll.lines', numberFormat.format(lines), numberFormat.format(kb))));
 }
 
 /** "anthropic/claude-sonnet-4.5 · 1,234 in (1,000 cached) · 56 out (20 reasoning) · ~$0.0042" */
@@ -73,10 +82,12 @@ export function formatMeta(view: MessageView): string {
   const n = (x: number): string => numberFormat.format(x);
   if (view.model) parts.push(view.model);
   if (u?.inputTokens !== undefined) {
-    const cache = [u.cachedTokens ? `${n(u.cachedTokens)} cached` : '', u.cacheWriteTokens ? `${n(u.cacheWriteTokens)} cache write` : ''].filter(Boolean);
-    parts.push(`${n(u.inputTokens)} in${cache.length ? ` (${cache.join(', ')})` : ''}`);
+    const cache = [u.cachedTokens ? t('meta.cached', n(u.cachedTokens)) : '', u.cacheWriteTokens ? t('meta.cacheWrite', n(u.cacheWriteTokens)) : ''].filter(Boolean);
+    parts.push(cache.length ? t('meta.inputWithCache', n(u.inputTokens), cache.join(', ')) : t('meta.input', n(u.inputTokens)));
   }
-  if (u?.outputTokens !== undefined) parts.push(`${n(u.outputTokens)} out${u.reasoningTokens ? ` (${n(u.reasoningTokens)} reasoning)` : ''}`);
+  if (u?.outputTokens !== undefined) {
+    parts.push(u.reasoningTokens ? t('meta.outputWithReasoning', n(u.outputTokens), n(u.reasoningTokens)) : t('meta.output', n(u.outputTokens)));
+  }
   if (u?.costUsd !== undefined) parts.push(`~${formatUsd(u.costUsd)}`);
   return parts.join(' · ');
 }
@@ -84,7 +95,8 @@ export function formatMeta(view: MessageView): string {
 /** The footer's tooltip: what the cost is. */
 function metaTitle(view: MessageView): string | undefined {
   const asOf = view.usage?.pricesAsOf;
-  return view.usage?.costUsd !== undefined ? `Estimated cost from list prices${asOf ? ` as of ${asOf}` : ''}; your GMI invoice is authoritative.` : undefined;
+  if (view.usage?.costUsd === undefined) return undefined;
+  return asOf ? t('meta.costTitleAsOf', asOf) : t('meta.costTitle');
 }
 
 export class MessageEntries {
@@ -143,10 +155,10 @@ export class MessageEntries {
     });
     const label =
       view.role === 'user'
-        ? h(doc, 'div', { class: 'message-author' }, icon(doc, 'account'), 'You')
+        ? h(doc, 'div', { class: 'message-author' }, icon(doc, 'account'), t('author.user'))
         : view.role === 'assistant'
-          ? h(doc, 'div', { class: 'message-author' }, icon(doc, 'sparkle'), 'GMI')
-          : h(doc, 'div', { class: 'message-author' }, icon(doc, 'error'), 'Error');
+          ? h(doc, 'div', { class: 'message-author' }, icon(doc, 'sparkle'), t('author.assistant'))
+          : h(doc, 'div', { class: 'message-author' }, icon(doc, 'error'), t('author.error'));
     const body = h(doc, 'div', { class: view.role === 'error' ? 'message-body error-text' : 'message-body markdown' });
     const entry: Entry = { view: { ...view, text: '' }, el, body, pending };
     this.entries.set(view.id, entry);
@@ -234,21 +246,21 @@ export class MessageEntries {
       const title = metaTitle(view);
       if (meta) footer.append(h(doc, 'span', { class: 'meta', 'data-testid': 'meta', ...(title ? { title } : {}) }, meta));
       const stateLabel = STATE_LABELS[view.state ?? 'done'];
-      if (stateLabel) footer.append(h(doc, 'span', { class: `state-label state-${view.state}` }, stateLabel));
+      if (stateLabel) footer.append(h(doc, 'span', { class: `state-label state-${view.state}` }, t(stateLabel)));
       if ((view.state === 'interrupted' || view.state === 'error' || view.state === 'stopped') && !this.retryBelow.has(view.id)) {
         footer.append(
-          h(doc, 'button', { type: 'button', class: 'link-button', 'data-testid': 'retry', title: 'Retry this request', 'aria-label': 'Retry' },
-            icon(doc, 'refresh'), 'Retry'),
+          h(doc, 'button', { type: 'button', class: 'link-button', 'data-testid': 'retry', title: t('retry.title'), 'aria-label': t('retry.label') },
+            icon(doc, 'refresh'), t('retry.label')),
         );
       }
       if (footer.childNodes.length) el.append(footer);
     } else if (view.role === 'error' && view.actions?.length) {
       const footer = h(doc, 'div', { class: 'message-footer error-actions' });
       for (const action of view.actions) {
-        const a = ACTION_LABELS[action];
+        const a = ACTION_BUTTONS[action];
         footer.append(
           h(doc, 'button', { type: 'button', class: 'secondary-button', 'data-testid': 'error-action', 'data-action': action },
-            icon(doc, a.icon), a.label),
+            icon(doc, a.icon), t(a.label)),
         );
       }
       el.append(footer);
@@ -281,7 +293,7 @@ export class MessageEntries {
       doc,
       'details',
       { class: 'thinking', 'data-testid': 'thinking' },
-      h(doc, 'summary', {}, icon(doc, 'lightbulb'), 'Thinking'),
+      h(doc, 'summary', {}, icon(doc, 'lightbulb'), t('thinking.summary')),
       h(doc, 'div', { class: 'thinking-body' }, text),
     );
     entry.el.insertBefore(details, entry.body);

@@ -7,10 +7,13 @@ import { MessagesDecoder } from '../../src/gmi/messages';
 import type { StreamEvent } from '../../src/gmi/types';
 import { isMessageView } from '../../src/protocol/messages';
 import { formatMeta } from '../../src/webview/messageEntries';
+import { useEnglishWebviewStrings } from './helpers/webviewStrings';
 
 const usageOf = (events: StreamEvent[]) => events.filter((e) => e.type === 'usage');
 
 describe('usage that adds up', () => {
+  before(useEnglishWebviewStrings);
+
   it('Chat Completions: running totals repeated in every chunk — the last one counts, reported once', () => {
     const d = new ChatCompletionsDecoder();
     const chunk = (content: string, completion: number, finish: string | null = null) => ({

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
 import { ChatApp } from '../../src/webview/app';
 import type { MessageView } from '../../src/protocol/messages';
+import { useEnglishWebviewStrings } from './helpers/webviewStrings';
 
 function setup(text: string) {
   const dom = new JSDOM('<!doctype html><html><body><div id="root"></div></body></html>');
@@ -28,6 +29,8 @@ function setup(text: string) {
 }
 
 describe('security: link clicks in the chat', () => {
+  before(useEnglishWebviewStrings);
+
   it('a click posts openLink and goes no further (VS Code would open the link itself)', () => {
     const t = setup('See [docs](http://127.0.0.1:9/?k=SECRET) and http://127.0.0.1:9/bare and <http://127.0.0.1:9/auto>.');
     const links = t.links();

@@ -5,6 +5,7 @@ import { PREVIEW_CHARS } from '../../src/webview/messageEntries';
 import { renderMarkdown } from '../../src/webview/markdown';
 import { parseWebviewMessage, type ChatStateView, type MessageView } from '../../src/protocol/messages';
 import { CORPUS } from './helpers/webviewCorpus';
+import { useEnglishWebviewStrings } from './helpers/webviewStrings';
 
 function setup(savedState?: unknown, eagerChars?: number) {
   const dom = new JSDOM('<!doctype html><html><body><div id="root"></div></body></html>');
@@ -63,6 +64,8 @@ function oneShot(doc: Document, text: string, codeActions = true): string {
 const tick = (win: Window) => new Promise((r) => win.setTimeout(r, 5));
 
 describe('webview chat app', function () {
+  before(useEnglishWebviewStrings);
+
   this.timeout(120_000); // jsdom rendering on a busy machine; nothing here is timed
   it('posts ready on start and renders a full state with the fixed hooks', () => {
     const t = setup();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
 import { chatCsp, renderChatHtml } from '../../src/views/chatHtml';
+import { englishWebviewStrings } from './helpers/webviewStrings';
 
 const options = {
   cspSource: 'https://abc.vscode-cdn.net',
@@ -8,6 +9,8 @@ const options = {
   scriptUri: 'https://abc.vscode-cdn.net/ext/dist/webview.js',
   styleUri: 'https://abc.vscode-cdn.net/ext/media/chat.css',
   codiconsUri: 'https://abc.vscode-cdn.net/ext/dist/codicons/codicon.css',
+  strings: englishWebviewStrings(),
+  language: 'en',
 };
 
 describe('webview HTML shell', () => {
