@@ -1,5 +1,5 @@
 import type { HistoryPickerHandle } from './history/historyPicker';
-import type { MessageView } from './protocol/messages';
+import type { AttachmentView, MessageView } from './protocol/messages';
 
 /**
  * What `activate()` returns. Used by the integration tests (they run in the same extension host);
@@ -18,6 +18,13 @@ export interface GmiExtensionApi {
   openConversation(id: string): Promise<boolean>;
   /** Resolves when no chat reply is streaming. */
   chatIdle(): Promise<void>;
+  /**
+   * Delivers a message as if the chat webview sent it, validated like one (Add context, images,
+   * Send); resolves when the host has handled it (for Send: when the reply ended).
+   */
+  webviewMessage(raw: unknown): Promise<void>;
+  /** The composer's pending attachments (as chips) and its notice (a refusal), as the view shows them. */
+  composer(): { attachments: AttachmentView[]; notice: string };
   /** The last lines written to the GMI log (already redacted). */
   logLines(): readonly string[];
   /** Whether a refactor proposal is waiting for Apply/Discard. */

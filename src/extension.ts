@@ -5,6 +5,9 @@ import { NEXT_STEPS } from './actions/nextSteps';
 import type { GmiExtensionApi } from './api';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { HostApproval } from './auth/hostApproval';
+import { toAttachmentView } from './attachments/attachment';
+import { pickContext } from './attachments/contextPicker';
+import { PendingAttachments } from './attachments/pendingAttachments';
 import { ChatService, type PreparedRequest, type RequestBlocked } from './chat/chatService';
 import { AskCommands } from './commands/askCommands';
 import { CodeActions } from './commands/codeActions';
@@ -12,6 +15,7 @@ import { openLink } from './commands/openLink';
 import { requestOptions } from './config/requestPolicy';
 import { affectsGmi, readSettings } from './config/settings';
 import { Connection } from './connection';
+import { modelCapabilities } from './gmi/catalog';
 import { GenerateCommands } from './generate/generateCommands';
 import { showCurrentIn } from './history/currentConversation';
 import { HistoryCommands } from './history/historyCommands';
@@ -26,6 +30,7 @@ import { registerProvider } from './provider/registration';
 import { RefactorService } from './refactor/refactorService';
 import { CommitMessageCommand } from './scm/commitMessage';
 import { ChatViewProvider } from './views/chatViewProvider';
+import { toMessageView } from './views/messageView';
 import { tryRefactor } from './walkthrough/tryRefactor';
 import { WalkthroughProgress } from './walkthrough/walkthroughProgress';
 
@@ -59,6 +64,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
         ...requestOptions(s),
         contextLength: limits.contextLength,
         maxOutputTokens: Math.min(s.maxTokens ?? limits.maxOutputTokens, limits.maxOutputTokens),
+        imageInput: modelCapabilities(s.model).imageInput,
       };
     },
   });
@@ -82,11 +88,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
     {
       hasApiKey: () => keys.hasKey(),
       model: () => readSettings().model,
+      imageInput: (model) => modelCapabilities(model).imageInput,
+      pickContext,
       runAction,
       codeAction: (kind, id, block) => codeActions.run(kind, id, block),
       openLink: (href) => openLink(href, log),
     },
     log,
+    new PendingAttachments(),
   );
   const ask = new AskCommands(chat, view, models);
   const problems = new ProblemCommands({ refactor, models, sendToChat: (m, notice) => ask.sendToChat(m, notice), log });
@@ -160,12 +169,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
   return {
-    messages: () => current.conversation.messages,
+    messages: () => current.conversation.messages.map(toMessageView),
     conversations: () => history.list().map((e) => ({ id: e.id, title: e.title, messageCount: e.messageCount, current: e.id === current.id })),
     currentConversationId: () => current.id,
     historyPicker: () => historyCommands.pickerHandle,
     openConversation: (id) => historyCommands.open(id),
     chatIdle: () => chat.idle(),
+    webviewMessage: (raw) => view.receive(raw),
+    composer: () => ({ attachments: view.pending.list.map(toAttachmentView), notice: view.composerNotice }),
     logLines: () => log.lines(),
     refactorPending: () => refactor.pending,
     storedState: () => ({ global: dumpMemento(context.globalState), workspace: dumpMemento(context.workspaceState) }),

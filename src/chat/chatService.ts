@@ -6,7 +6,8 @@ import { endingNotice } from '../gmi/endings';
 import type { ChatRequest, ChatTurn, ContextOverflow, EndReason, GmiErrorInfo, StreamEvent, Usage } from '../gmi/types';
 import type { ErrorActionId } from '../protocol/messages';
 import type { Conversation, StoredMessage } from './conversation';
-import { contextBudget, estimateTokens, fitHistory } from './context';
+import type { Attachment } from '../attachments/attachment';
+import { ATTACHMENT_FRAME_TOKENS, contextBudget, estimateTokens, fitAttachments, fitHistory, IMAGE_TOKENS, turnCost, type AttachmentFit } from './context';
 import { toChatTurns } from './prompts';
 import { replyUsage } from './replyUsage';
 
@@ -27,6 +28,8 @@ export interface PreparedRequest extends RequestOptions {
   contextLength: number;
   /** Reply budget reserved when cutting history. */
   maxOutputTokens: number;
+  /** Whether the model reads images (src/gmi/catalog.ts); without, images are replaced by a note. */
+  imageInput?: boolean;
 }
 
 /** Why a request could not even start, with the next step for the user. */
@@ -45,6 +48,8 @@ export interface ChatServiceDeps {
 export interface SendOptions {
   /** Shown above the user's message, e.g. "selection was cut". */
   notice?: string;
+  /** Files, selections, problems and images the user attached; kept with the question in history. */
+  attachments?: readonly Attachment[];
 }
 
 export interface RetryOptions {
@@ -90,7 +95,7 @@ export class ChatService {
    */
   async send(text: string, options: SendOptions = {}): Promise<boolean> {
     if (this.running || !text.trim()) return false;
-    this.deps.conversation.addUser(text, options.notice ? { notice: options.notice } : undefined);
+    this.deps.conversation.addUser(text, { notice: options.notice, attachments: options.attachments });
     await this.run();
     return true;
   }
@@ -144,7 +149,7 @@ export class ChatService {
   private overflowBudget(replyId: string | undefined): number {
     const conversation = this.deps.conversation;
     const o = this.overflow?.replyId === replyId ? this.overflow : undefined;
-    const sent = o?.historyTokens ?? toChatTurns(conversation.messages).reduce((sum, t) => sum + estimateTokens(t.content), 0);
+    const sent = o?.historyTokens ?? toChatTurns(conversation.messages).reduce((sum, t) => sum + turnCost(t), 0);
     if (o?.promptTokens && o.limitTokens) {
       const fits = Math.max(0, o.limitTokens - (o.outputTokens ?? 0));
       return Math.floor(Math.min(sent - 1, (sent * fits * OVERFLOW_MARGIN) / o.promptTokens));
@@ -176,18 +181,21 @@ export class ChatService {
         conversation.addError(undefined, prepared.message, [...prepared.actions, 'retry']);
         return;
       }
-      const history = toChatTurns(conversation.messages);
       let budget = contextBudget(prepared.contextLength, prepared.maxOutputTokens, prepared.system ?? '');
       if (overflowBudget !== undefined) budget = Math.min(budget, overflowBudget);
+      const attachmentFits = fitNewestAttachments(conversation.messages, budget, prepared.imageInput !== false);
+      const history = toChatTurns(conversation.messages, { fitted: attachmentFits, imageInput: prepared.imageInput });
       const fitted = fitHistory(history, budget);
       if (fitted.notice) this.deps.log?.warn(`Context: ${fitted.notice}`);
+      const attachmentNotices = [...attachmentFits.values()].map((f) => f.notice).filter((n): n is string => !!n);
+      for (const n of attachmentNotices) this.deps.log?.info(`Context: ${n}`);
       if (fitted.dropped > 0) {
         this.deps.log?.info(`Context: left out the ${fitted.dropped} oldest turn(s) to fit ${prepared.model}'s context.`);
       }
-      const notice = [leftOutNotice(fitted.dropped, prepared.model, overflowBudget !== undefined), fitted.notice].filter(Boolean).join(' ');
+      const notice = [leftOutNotice(fitted.dropped, prepared.model, overflowBudget !== undefined), fitted.notice, ...attachmentNotices].filter(Boolean).join(' ');
       const reply = conversation.startAssistant(prepared.model, notice ? { notice } : undefined);
       this.running.replyId = reply.id;
-      const historyTokens = fitted.turns.reduce((sum, t) => sum + estimateTokens(t.content), 0);
+      const historyTokens = fitted.turns.reduce((sum, t) => sum + turnCost(t), 0);
       const failure = await this.consume(prepared, fitted.turns, reply, controller.signal);
       this.overflow = failure?.kind === 'contextOverflow' ? { ...failure.overflow, replyId: reply.id, historyTokens } : undefined;
     } finally {
@@ -307,6 +315,21 @@ class RetryStatus {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
   }
+}
+
+/**
+ * The newest question's text attachments cut to what the budget leaves after the question's own
+ * text and images (fitAttachments: the documented rule in context.ts), by attachment id.
+ */
+function fitNewestAttachments(messages: readonly StoredMessage[], budget: number, imageInput: boolean): Map<string, AttachmentFit> {
+  let question: StoredMessage | undefined;
+  for (let i = messages.length - 1; i >= 0 && !question; i--) if (messages[i].role === 'user') question = messages[i];
+  const texts = (question?.attachments ?? []).filter((a) => a.kind !== 'image');
+  if (!question || texts.length === 0) return new Map();
+  const images = imageInput ? (question.attachments ?? []).length - texts.length : 0;
+  const room = budget - estimateTokens(question.text) - images * IMAGE_TOKENS - ATTACHMENT_FRAME_TOKENS;
+  const fits = fitAttachments(texts.map((a) => ({ name: a.name, text: a.text })), room);
+  return new Map(texts.map((a, i) => [a.id, fits[i]]));
 }
 
 /** "The 4 oldest messages were left out to fit …'s context." — shown above the reply. */

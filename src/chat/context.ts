@@ -1,7 +1,9 @@
-// Context budgets: how much history and selection fit in a model's context window.
-// The rule (documented in the README): the system prompt and the reply's max tokens are reserved
-// first; the rest holds the history, newest first; the oldest turns are left out; the newest
-// question is always sent, cut with a visible notice if it alone is too large.
+// Context budgets: how much history, selection and attachments fit in a model's context window.
+// The rule (documented in the README, "What is sent"): the system prompt and the reply's max tokens
+// are reserved first; the rest holds, in this order of priority: the newest question's own text
+// (cut with a visible notice only if it alone is too large), its attachments (fitAttachments:
+// smaller ones whole, larger ones cut to a fair share, keeping their first lines), then the older
+// turns, newest first, each whole (with its attachments as they were sent) or left out.
 
 import type { ChatTurn } from '../gmi/types';
 
@@ -13,6 +15,15 @@ const TURN_OVERHEAD_TOKENS = 4;
 const SAFETY_FRACTION = 0.05;
 /** Room for the "[… was cut …]" note added to a cut question. */
 const NOTICE_TOKENS = 50;
+/**
+ * What one image is counted as. Providers charge by pixels (Anthropic: width × height / 750, at
+ * most ~1,600 for an image they do not scale down); images are never cut, so the estimate is high.
+ */
+export const IMAGE_TOKENS = 1_600;
+/** An attachment whose share of the room is smaller than this is left out rather than cut to a stub. */
+export const MIN_ATTACHMENT_TOKENS = 200;
+/** Tokens each attachment's label line and fences cost. */
+export const ATTACHMENT_FRAME_TOKENS = 40;
 
 /**
  * A cheap, conservative token count: 3 ASCII characters per token, and a whole token for every
@@ -106,13 +117,55 @@ export interface FitResult<T extends ChatTurn = ChatTurn> {
   notice?: string;
 }
 
-/** The text a turn's content costs: a plain string, or its text parts (the sidebar sends only text). */
+/** The text a turn's content costs: a plain string, or its text parts. */
 function contentText(content: ChatTurn['content']): string {
   return typeof content === 'string' ? content : content.map((p) => (p.type === 'text' ? p.text : p.type === 'toolResult' ? p.content : '')).join('');
 }
 
-function turnCost(turn: ChatTurn): number {
-  return estimateTokens(contentText(turn.content)) + TURN_OVERHEAD_TOKENS;
+/** A turn's estimated tokens: its text, IMAGE_TOKENS per image, and the turn's framing. */
+export function turnCost(turn: ChatTurn): number {
+  const images = typeof turn.content === 'string' ? 0 : turn.content.filter((p) => p.type === 'image').length;
+  return estimateTokens(contentText(turn.content)) + images * IMAGE_TOKENS + TURN_OVERHEAD_TOKENS;
+}
+
+export interface AttachmentFit {
+  /** The text to send: whole, cut, or '' when left out. */
+  text: string;
+  cut: boolean;
+  leftOut: boolean;
+  /** For the chat (above the reply) and the model (next to the block), when cut or left out. */
+  notice?: string;
+}
+
+/**
+ * Fits a question's text attachments into `budgetTokens` (what is left after the question's own
+ * text and images): attachments that fit an equal share of the room are kept whole, smallest first,
+ * and what they leave is shared equally by the larger ones, each cut to its share keeping its first
+ * lines (cutText). An attachment whose share is under MIN_ATTACHMENT_TOKENS is left out. Each costs
+ * ATTACHMENT_FRAME_TOKENS for its label and fences. Results are in the given order.
+ */
+export function fitAttachments(items: ReadonlyArray<{ name: string; text: string }>, budgetTokens: number): AttachmentFit[] {
+  const costs = items.map((a) => estimateTokens(a.text));
+  const order = items.map((_, i) => i).sort((a, b) => costs[a] - costs[b]);
+  const fits: AttachmentFit[] = new Array(items.length);
+  let room = Math.max(0, Math.floor(budgetTokens));
+  let left = items.length;
+  for (const i of order) {
+    const share = Math.floor(room / left) - ATTACHMENT_FRAME_TOKENS;
+    left--;
+    const { name, text } = items[i];
+    if (costs[i] <= share) {
+      fits[i] = { text, cut: false, leftOut: false };
+      room -= costs[i] + ATTACHMENT_FRAME_TOKENS;
+    } else if (share < MIN_ATTACHMENT_TOKENS) {
+      fits[i] = { text: '', cut: false, leftOut: true, notice: `${name} was left out: it does not fit the model's context.` };
+    } else {
+      const cut = cutText(text, share - NOTICE_TOKENS, name);
+      fits[i] = { text: cut.text, cut: true, leftOut: false, notice: cut.notice };
+      room -= estimateTokens(cut.text) + ATTACHMENT_FRAME_TOKENS;
+    }
+  }
+  return fits;
 }
 
 /**
@@ -134,15 +187,19 @@ export function fitHistory<T extends ChatTurn>(turns: T[], budgetTokens: number)
   let used = tail.reduce((sum, t) => sum + turnCost(t), 0);
   let notice: string | undefined;
   const question = tail[0];
-  if (used > budgetTokens && typeof question.content === 'string') {
-    // Cut the question itself; what comes after it (rare) is kept whole.
-    const others = used - turnCost(question);
-    const room = Math.max(0, budgetTokens - others - TURN_OVERHEAD_TOKENS - NOTICE_TOKENS);
-    const cut = cutText(question.content, room, 'Message');
+  const textPart = typeof question.content === 'string' ? -1 : question.content.findIndex((p) => p.type === 'text');
+  if (used > budgetTokens && (typeof question.content === 'string' || textPart >= 0)) {
+    // Cut the question's text itself (its images are never cut); what comes after it (rare) is kept whole.
+    const text = typeof question.content === 'string' ? question.content : (question.content[textPart] as { text: string }).text;
+    const others = used - estimateTokens(text);
+    const room = Math.max(0, budgetTokens - others - NOTICE_TOKENS);
+    const cut = cutText(text, room, 'Message');
     if (cut.cut) {
       notice = cut.notice;
       // Tell the model too, so it doesn't take the cut text for the whole question.
-      tail[0] = { ...question, content: `${cut.text}\n\n[${cut.notice}]` };
+      const content = `${cut.text}\n\n[${cut.notice}]`;
+      if (typeof question.content === 'string') tail[0] = { ...question, content };
+      else tail[0] = { ...question, content: question.content.map((p, i) => (i === textPart ? { type: 'text', text: content } : p)) };
     }
     used = tail.reduce((sum, t) => sum + turnCost(t), 0);
   }

@@ -2,6 +2,7 @@
 // HostToWebview messages 1:1. No `vscode` import: plain Node, tested in plain Node.
 
 import { randomUUID } from 'node:crypto';
+import { readStoredAttachment, type Attachment } from '../attachments/attachment';
 import {
   isMessageView,
   type AssistantState,
@@ -10,8 +11,11 @@ import {
   type UsageView,
 } from '../protocol/messages';
 
-/** A message as the conversation keeps it: the webview's view plus when it was created. */
-export type StoredMessage = MessageView & { createdAt: number };
+/**
+ * A message as the conversation keeps it: the webview's view plus when it was created and, for a
+ * question, what was attached to it in full (the view gets only chips: toAttachmentView).
+ */
+export type StoredMessage = Omit<MessageView, 'attachments'> & { createdAt: number; attachments?: Attachment[] };
 
 export type ConversationChange =
   | { kind: 'added'; message: StoredMessage }
@@ -48,6 +52,7 @@ function snapshot(m: StoredMessage): StoredMessage {
   const copy: StoredMessage = { ...m };
   if (m.actions) copy.actions = [...m.actions];
   if (m.usage) copy.usage = { ...m.usage };
+  if (m.attachments) copy.attachments = [...m.attachments]; // attachments are never changed in place
   return copy;
 }
 
@@ -81,9 +86,10 @@ export class Conversation {
     return this.byId.get(id);
   }
 
-  addUser(text: string, opts?: { notice?: string }): StoredMessage {
+  addUser(text: string, opts?: { notice?: string; attachments?: readonly Attachment[] }): StoredMessage {
     const m: StoredMessage = { id: newMessageId(), role: 'user', text, createdAt: this.now() };
     if (opts?.notice) m.notice = opts.notice;
+    if (opts?.attachments?.length) m.attachments = [...opts.attachments];
     return this.add(m);
   }
 
@@ -292,11 +298,16 @@ const ASSISTANT_STATES: readonly AssistantState[] = ['streaming', 'done', 'stopp
  * (stored data may carry anything) and fills what an older writer might have left out.
  */
 function readStoredMessage(v: unknown): StoredMessage | undefined {
-  if (!isMessageView(v)) return undefined;
-  const src = v as MessageView & { createdAt?: unknown };
+  // Stored attachments are the full ones, not chips: they are read on their own below.
+  if (typeof v !== 'object' || v === null || !isMessageView({ ...v, attachments: undefined })) return undefined;
+  const src = v as MessageView & { createdAt?: unknown; attachments?: unknown };
   const createdAt = typeof src.createdAt === 'number' && Number.isFinite(src.createdAt) ? src.createdAt : 0;
   const m: StoredMessage = { id: src.id, role: src.role, text: src.text, createdAt };
   if (src.notice !== undefined) m.notice = src.notice;
+  if (src.role === 'user' && Array.isArray(src.attachments)) {
+    const attachments = src.attachments.map(readStoredAttachment).filter((a): a is Attachment => a !== undefined);
+    if (attachments.length) m.attachments = attachments;
+  }
   if (src.role === 'assistant') {
     m.state = src.state && ASSISTANT_STATES.includes(src.state) ? src.state : 'done';
     if (src.thinking !== undefined) m.thinking = src.thinking;

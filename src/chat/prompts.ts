@@ -2,8 +2,9 @@
 // Explain, and the history a request carries (Refactor's prompt is in src/refactor/refactorPrompt.ts).
 // Pure string work, no `vscode`.
 
-import type { TextTurn } from '../gmi/types';
-import { cutText } from './context';
+import type { Attachment, TextAttachment } from '../attachments/attachment';
+import type { ChatTurn, ContentPart } from '../gmi/types';
+import { cutText, type AttachmentFit } from './context';
 import type { StoredMessage } from './conversation';
 
 export interface SelectionContext {
@@ -84,16 +85,57 @@ export function buildExplainMessage(sel: SelectionContext): string {
   );
 }
 
+const ATTACHMENT_LABEL: Record<TextAttachment['kind'], string> = { file: 'file', selection: 'selection', problems: 'problems of' };
+
 /**
- * The history for a request: user messages and finished assistant replies with text (done,
- * stopped or interrupted). Errors, empty replies, failed replies and the reply currently
- * streaming are left out; consecutive same-role turns are merged so roles alternate, and a
- * leading assistant turn is dropped so the history starts with the user.
+ * One text attachment as the model reads it: a label line with its path and language, then a
+ * fenced block; `fit` (the newest question's, from fitAttachments) may cut it or leave it out.
  */
-export function toChatTurns(messages: readonly StoredMessage[]): TextTurn[] {
-  const turns: TextTurn[] = [];
+export function attachmentBlock(a: TextAttachment, fit?: AttachmentFit): string {
+  const where = a.lines ? `, ${a.lines.start === a.lines.end ? `line ${a.lines.start}` : `lines ${a.lines.start}-${a.lines.end}`}` : '';
+  const label = `Attached ${ATTACHMENT_LABEL[a.kind]} ${inlineCode(a.path)} (${a.languageId}${where})`;
+  if (fit?.leftOut) return `[${label}: ${fit.notice ?? 'left out'}]`;
+  const block = `${label}:\n\n${fencedBlock(fit ? fit.text : a.text, a.languageId)}`;
+  return fit?.cut && fit.notice ? `${block}\n\n[${fit.notice}]` : block;
+}
+
+export interface TurnOptions {
+  /** The newest question's text attachments as fitted, by attachment id; all others are sent whole. */
+  fitted?: ReadonlyMap<string, AttachmentFit>;
+  /** False: the model reads no images, so each is replaced by a note saying it was not sent. */
+  imageInput?: boolean;
+}
+
+/** A question's content: its text and text attachments, then its images as image parts. */
+function questionContent(text: string, attachments: readonly Attachment[] | undefined, options: TurnOptions): string | ContentPart[] {
+  if (!attachments?.length) return text;
+  const parts = [text];
+  const images: ContentPart[] = [];
+  for (const a of attachments) {
+    if (a.kind !== 'image') parts.push(attachmentBlock(a, options.fitted?.get(a.id)));
+    else if (options.imageInput === false) parts.push(`[Image ${inlineCode(a.name)} was not sent: this model does not read images.]`);
+    else images.push({ type: 'image', mediaType: a.mediaType, data: a.data });
+  }
+  const joined = parts.join('\n\n');
+  return images.length ? [{ type: 'text', text: joined }, ...images] : joined;
+}
+
+function mergeContent(a: ChatTurn['content'], b: ChatTurn['content']): ChatTurn['content'] {
+  if (typeof a === 'string' && typeof b === 'string') return `${a}\n\n${b}`;
+  const parts = (c: ChatTurn['content']): ContentPart[] => (typeof c === 'string' ? [{ type: 'text', text: c }] : c);
+  return [...parts(a), { type: 'text', text: '\n\n' }, ...parts(b)];
+}
+
+/**
+ * The history for a request: user messages (with their attachments) and finished assistant replies
+ * with text (done, stopped or interrupted). Errors, empty replies, failed replies and the reply
+ * currently streaming are left out; consecutive same-role turns are merged so roles alternate, and
+ * a leading assistant turn is dropped so the history starts with the user.
+ */
+export function toChatTurns(messages: readonly StoredMessage[], options: TurnOptions = {}): ChatTurn[] {
+  const turns: ChatTurn[] = [];
   for (const m of messages) {
-    let role: TextTurn['role'];
+    let role: ChatTurn['role'];
     if (m.role === 'user') {
       if (m.text.trim() === '') continue;
       role = 'user';
@@ -104,10 +146,11 @@ export function toChatTurns(messages: readonly StoredMessage[]): TextTurn[] {
     } else {
       continue;
     }
+    const content = role === 'user' ? questionContent(m.text, m.attachments, options) : m.text;
     const last = turns[turns.length - 1];
-    if (last?.role === role) last.content += `\n\n${m.text}`;
+    if (last?.role === role) last.content = mergeContent(last.content, content);
     else if (turns.length === 0 && role === 'assistant') continue;
-    else turns.push({ role, content: m.text });
+    else turns.push({ role, content });
   }
   return turns;
 }

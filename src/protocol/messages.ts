@@ -1,6 +1,10 @@
 // The one typed protocol between the extension host and the chat webview, used by both bundles.
 // Every message is validated on receipt: the webview is a view of hostile model output, so the
 // host treats what it sends as untrusted, and the webview checks what the host sends too.
+import { MAX_IMAGE_DATA_URL_CHARS } from '../attachments/images';
+
+/** Most attachments one question carries. */
+export const MAX_ATTACHMENTS = 20;
 
 export type MessageRole = 'user' | 'assistant' | 'error';
 export type AssistantState = 'streaming' | 'done' | 'stopped' | 'error' | 'interrupted';
@@ -20,6 +24,21 @@ export interface UsageView {
   reasoningTokens?: number;
   costUsd?: number;
   pricesAsOf?: string;
+}
+
+export type AttachmentKind = 'file' | 'selection' | 'problems' | 'image';
+
+/** An attachment as a chip shows it (src/attachments/attachment.ts holds what is stored and sent). */
+export interface AttachmentView {
+  id: string;
+  kind: AttachmentKind;
+  name: string;
+  /** Bytes: UTF-8 text, or the decoded image. */
+  size: number;
+  /** Text attachments: the path (and lines) the model is told. */
+  detail?: string;
+  /** Images: a `data:image/…;base64,` URL (the CSP allows no other image source but the webview's own). */
+  thumbnail?: string;
 }
 
 /** A message as the webview shows it. The host's conversation model is the source of truth. */
@@ -43,6 +62,8 @@ export interface MessageView {
    * gone once text arrives or the reply ends. Never stored.
    */
   status?: string;
+  /** For questions: what was attached to it. */
+  attachments?: AttachmentView[];
 }
 
 export interface ChatStateView {
@@ -64,7 +85,13 @@ export type HostToWebview =
   | { type: 'setPrompt'; text: string }
   | { type: 'focusPrompt' }
   /** The file references of reply `id` that name a file in the workspace (answer to resolveFiles). */
-  | { type: 'fileLinks'; id: string; refs: string[] };
+  | { type: 'fileLinks'; id: string; refs: string[] }
+  /** The attachments waiting for the next question (all of them, after every change). */
+  | { type: 'attachments'; attachments: AttachmentView[] }
+  /** An Add context pick ended; `added`: something was attached. */
+  | { type: 'contextPicked'; added: boolean }
+  /** Shown above the prompt until the next change (a refused image, a model without image input); '' clears it. */
+  | { type: 'composerNotice'; text: string };
 
 // ---- webview → host ----
 export type WebviewToHost =
@@ -81,7 +108,14 @@ export type WebviewToHost =
   /** Which of these references from reply `id` name a workspace file? (The host checks each is in the reply.) */
   | { type: 'resolveFiles'; id: string; refs: string[] }
   | { type: 'openFile'; id: string; ref: string }
-  | { type: 'promptDraft'; text: string };
+  | { type: 'promptDraft'; text: string }
+  /** Open the Add context pick (the button, or `#` typed in the prompt). */
+  | { type: 'pickContext'; via: 'button' | 'hash' }
+  | { type: 'removeAttachment'; id: string }
+  /** A pasted or dropped image: checked again on the host (shape, size, magic numbers). */
+  | { type: 'addImage'; name: string; dataUrl: string }
+  /** A pasted or dropped file the webview did not read (over 5 MB, not an image): the host says why. */
+  | { type: 'imageRefused'; name: string; reason: 'tooLarge' | 'notImage' | 'unreadable'; bytes: number };
 
 /** Longest prompt the host accepts from the webview (characters). */
 export const MAX_PROMPT_CHARS = 1_000_000;
@@ -93,6 +127,12 @@ const MAX_STATUS_CHARS = 300;
 export const MAX_FILE_REF_CHARS = 300;
 export const MAX_FILE_REFS = 200;
 const MAX_BLOCK_INDEX = 10_000;
+const MAX_ATTACHMENT_NAME_CHARS = 255;
+const MAX_DETAIL_CHARS = 1024;
+const ATTACHMENT_KINDS: readonly AttachmentKind[] = ['file', 'selection', 'problems', 'image'];
+/** A `data:` URL of a PNG/JPEG/GIF/WebP image within MAX_IMAGE_BYTES (the host also checks the bytes). */
+const isImageDataUrl = (v: unknown): v is string =>
+  isStr(v, MAX_IMAGE_DATA_URL_CHARS) && /^data:image\/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+={0,2}$/.test(v);
 
 const ERROR_ACTIONS: readonly ErrorActionId[] = ['setApiKey', 'selectModel', 'retry', 'openSettings', 'openLog', 'dropOldestTurns'];
 const ROLES: readonly MessageRole[] = ['user', 'assistant', 'error'];
@@ -107,6 +147,20 @@ const isBlock = (v: unknown): v is number =>
 const hasOnly = (o: Obj, keys: readonly string[]) => Object.keys(o).every((k) => keys.includes(k));
 const isRef = (v: unknown): v is string => isStr(v, MAX_FILE_REF_CHARS) && v !== '';
 const isRefs = (v: unknown): v is string[] => Array.isArray(v) && v.length <= MAX_FILE_REFS && v.every(isRef);
+const isName = (v: unknown): v is string => isStr(v, MAX_ATTACHMENT_NAME_CHARS) && v.trim() !== '';
+
+export function isAttachmentView(v: unknown): v is AttachmentView {
+  return (
+    isObj(v) &&
+    isId(v.id) &&
+    ATTACHMENT_KINDS.includes(v.kind as AttachmentKind) &&
+    isName(v.name) &&
+    typeof v.size === 'number' && Number.isInteger(v.size) && v.size >= 0 &&
+    (v.detail === undefined || isStr(v.detail, MAX_DETAIL_CHARS)) &&
+    (v.kind === 'image' ? isImageDataUrl(v.thumbnail) : v.thumbnail === undefined)
+  );
+}
+const isAttachments = (v: unknown): v is AttachmentView[] => Array.isArray(v) && v.length <= MAX_ATTACHMENTS && v.every(isAttachmentView);
 
 /** Returns the message if it is a well-formed WebviewToHost, otherwise undefined. */
 export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
@@ -148,6 +202,21 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
       return hasOnly(raw, ['type', 'id', 'ref']) && isId(raw.id) && isRef(raw.ref)
         ? { type: 'openFile', id: raw.id, ref: raw.ref }
         : undefined;
+    case 'pickContext':
+      return hasOnly(raw, ['type', 'via']) && (raw.via === 'button' || raw.via === 'hash') ? { type: 'pickContext', via: raw.via } : undefined;
+    case 'removeAttachment':
+      return hasOnly(raw, ['type', 'id']) && isId(raw.id) ? { type: 'removeAttachment', id: raw.id } : undefined;
+    case 'addImage':
+      return hasOnly(raw, ['type', 'name', 'dataUrl']) && isName(raw.name) && isImageDataUrl(raw.dataUrl)
+        ? { type: 'addImage', name: raw.name, dataUrl: raw.dataUrl }
+        : undefined;
+    case 'imageRefused':
+      return hasOnly(raw, ['type', 'name', 'reason', 'bytes']) &&
+        isName(raw.name) &&
+        (raw.reason === 'tooLarge' || raw.reason === 'notImage' || raw.reason === 'unreadable') &&
+        typeof raw.bytes === 'number' && Number.isSafeInteger(raw.bytes) && raw.bytes >= 0
+        ? { type: 'imageRefused', name: raw.name, reason: raw.reason, bytes: raw.bytes }
+        : undefined;
     default:
       return undefined;
   }
@@ -181,7 +250,8 @@ export function isMessageView(v: unknown): v is MessageView {
       (Array.isArray(v.actions) && v.actions.every((a) => ERROR_ACTIONS.includes(a as ErrorActionId)))) &&
     (v.replyTo === undefined || isId(v.replyTo)) &&
     (v.notice === undefined || typeof v.notice === 'string') &&
-    (v.status === undefined || isStr(v.status, MAX_STATUS_CHARS))
+    (v.status === undefined || isStr(v.status, MAX_STATUS_CHARS)) &&
+    (v.attachments === undefined || isAttachments(v.attachments))
   );
 }
 
@@ -222,6 +292,12 @@ export function parseHostMessage(raw: unknown): HostToWebview | undefined {
       return raw as HostToWebview;
     case 'fileLinks':
       return isId(raw.id) && isRefs(raw.refs) ? (raw as HostToWebview) : undefined;
+    case 'attachments':
+      return isAttachments(raw.attachments) ? (raw as HostToWebview) : undefined;
+    case 'contextPicked':
+      return typeof raw.added === 'boolean' ? (raw as HostToWebview) : undefined;
+    case 'composerNotice':
+      return isStr(raw.text, MAX_STATUS_CHARS * 2) ? (raw as HostToWebview) : undefined;
     default:
       return undefined;
   }

@@ -61,6 +61,11 @@ export const WEBVIEW_STRING_KEYS = [
   'fileLink.title',
   'image.title',
   'image.label',
+  'attach.button',
+  'attach.title',
+  'attach.list',
+  'attach.remove',
+  'attach.bytes',
 ] as const;
 
 export type WebviewStringKey = (typeof WEBVIEW_STRING_KEYS)[number];

@@ -2,8 +2,10 @@ import * as vscode from 'vscode';
 import type { ChatService } from '../chat/chatService';
 import type { Conversation, ConversationChange } from '../chat/conversation';
 import { openFileRef, resolveFileRefs } from '../commands/openLink';
+import { imageRefusalMessage } from '../attachments/contextPicker';
 import type { Log } from '../log';
 import {
+  MAX_ATTACHMENTS,
   parseWebviewMessage,
   type ChatStateView,
   type ErrorActionId,
@@ -11,13 +13,23 @@ import {
   type MessageView,
   type WebviewToHost,
 } from '../protocol/messages';
+import { toAttachmentView, type Attachment } from '../attachments/attachment';
+import type { PickResult } from '../attachments/contextPicker';
+import { checkImageDataUrl } from '../attachments/images';
+import type { PendingAttachments } from '../attachments/pendingAttachments';
+import { newMessageId } from '../chat/conversation';
 import { AppendBatcher } from './appendBatcher';
 import { renderChatHtml } from './chatHtml';
 import { buildWebviewStrings } from './webviewStrings';
+import { toMessageView } from './messageView';
 
 export interface ChatViewHandlers {
   hasApiKey(): Promise<boolean>;
   model(): string;
+  /** Whether the model reads images (src/gmi/catalog.ts). */
+  imageInput(model: string): boolean;
+  /** The Add context quick pick (src/attachments/contextPicker.ts). */
+  pickContext(): Promise<PickResult>;
   runAction(action: ErrorActionId): Promise<void>;
   codeAction(kind: 'copy' | 'insert' | 'apply', messageId: string, block: number): Promise<void>;
   openLink(href: string): Promise<void>;
@@ -54,7 +66,14 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly workspaceState: vscode.Memento,
     private readonly handlers: ChatViewHandlers,
     private readonly log: Log,
-  ) {}
+    /** What the composer will send with the next question (chips). */
+    readonly pending: PendingAttachments,
+  ) {
+    pending.onDidChange(() => this.post({ type: 'attachments', attachments: pending.list.map(toAttachmentView) }));
+  }
+
+  /** The composer's notice (a refusal), as the view was last told; for the integration tests. */
+  composerNotice = '';
 
   /** Re-subscribes to a (new) conversation; called on activation and after New Chat. */
   watch(conversation: Conversation): vscode.Disposable {
@@ -122,7 +141,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private async state(): Promise<ChatStateView> {
     return {
-      messages: this.conversation().messages.map(toView),
+      messages: this.conversation().messages.map(toMessageView),
       hasApiKey: await this.handlers.hasApiKey(),
       model: this.handlers.model(),
       busy: this.chat().busy,
@@ -137,11 +156,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         break;
       case 'added':
         this.appends.flush();
-        this.post({ type: 'messageAdded', message: toView(e.message) });
+        this.post({ type: 'messageAdded', message: toMessageView(e.message) });
         break;
       case 'updated':
         this.appends.flush();
-        this.post({ type: 'messageUpdated', message: toView(e.message) });
+        this.post({ type: 'messageUpdated', message: toMessageView(e.message) });
         break;
       case 'reset':
         void this.refreshState();
@@ -151,6 +170,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private post(message: HostToWebview): void {
     if (this.view && this.ready) void this.view.webview.postMessage(message);
+  }
+
+  /** A message as if the webview sent it (validated the same way); the integration tests' way in. */
+  receive(raw: unknown): Promise<void> {
+    return this.onMessage(raw);
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -174,15 +198,50 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         await this.refreshState();
         const draft = this.workspaceState.get<string>(DRAFT_KEY);
         if (draft) this.post({ type: 'setPrompt', text: draft });
+        if (this.pending.list.length) this.post({ type: 'attachments', attachments: this.pending.list.map(toAttachmentView) });
+        if (this.composerNotice) this.post({ type: 'composerNotice', text: this.composerNotice });
         return;
       }
-      case 'send':
+      case 'send': {
         if (this.chat().busy) {
           this.log.info('A question was sent while a reply is streaming; stop it first.');
           return;
         }
+        const model = this.handlers.model();
+        if (this.pending.hasImages && !this.handlers.imageInput(model)) {
+          // Said before anything is sent; the question goes back into the prompt, the chips stay.
+          this.notify(vscode.l10n.t('{0} does not read images, so nothing was sent. Remove the image, or choose a model with image input (click the model name above).', model));
+          this.post({ type: 'setPrompt', text: message.text });
+          return;
+        }
+        this.notify('');
         await this.workspaceState.update(DRAFT_KEY, undefined);
-        await this.chat().send(message.text);
+        await this.chat().send(message.text, { attachments: this.pending.take() });
+        return;
+      }
+      case 'pickContext': {
+        const picked = await this.handlers.pickContext();
+        const refusals = [...picked.refusals];
+        for (const a of picked.attachments) refusals.push(...this.attach(a));
+        this.notify(refusals.join(' '));
+        this.post({ type: 'contextPicked', added: picked.attachments.length > 0 });
+        return;
+      }
+      case 'removeAttachment':
+        this.pending.remove(message.id);
+        return;
+      case 'addImage': {
+        const check = checkImageDataUrl(message.dataUrl);
+        if (!check.ok) {
+          this.log.warn(`Refused an image from the chat view (${check.reason}).`);
+          this.notify(imageRefusalMessage(message.name, check));
+          return;
+        }
+        this.notify(this.attach({ kind: 'image', id: newMessageId(), name: message.name, mediaType: check.mediaType, data: check.data }).join(' '));
+        return;
+      }
+      case 'imageRefused':
+        this.notify(imageRefusalMessage(message.name, { ok: false, reason: message.reason === 'unreadable' ? 'notDataUrl' : message.reason, bytes: message.bytes }));
         return;
       case 'stop':
         this.chat().stop();
@@ -222,6 +281,23 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }
   }
 
+  /** Adds to the pending attachments; what the user should be told about it. */
+  private attach(a: Attachment): string[] {
+    const result = this.pending.add(a);
+    if (result === 'full') return [vscode.l10n.t('A question takes at most {0} attachments; {1} was not attached.', MAX_ATTACHMENTS, a.name)];
+    const model = this.handlers.model();
+    if (result === 'added' && a.kind === 'image' && !this.handlers.imageInput(model)) {
+      return [vscode.l10n.t('{0} does not read images: choose a model with image input before you send this one.', model)];
+    }
+    return [];
+  }
+
+  private notify(text: string): void {
+    if (text === this.composerNotice) return;
+    this.composerNotice = text;
+    this.post({ type: 'composerNotice', text });
+  }
+
   /** The references that reply `id` (the host's own record of it) really contains. */
   private refsOfReply(id: string, refs: readonly string[]): string[] {
     const reply = this.conversation().get(id);
@@ -237,11 +313,6 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 }
 
-/** Only the fields the view needs (drops createdAt and anything else stored). */
-function toView(m: MessageView): MessageView {
-  const { id, role, text, thinking, state, model, usage, actions, replyTo, notice, status } = m;
-  return { id, role, text, thinking, state, model, usage, actions, replyTo, notice, status };
-}
 
 function nonce(): string {
   const bytes = new Uint8Array(18);

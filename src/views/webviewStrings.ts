@@ -66,5 +66,10 @@ export function buildWebviewStrings(l10n: L10n): WebviewStrings {
     'fileLink.title': template(l10n, 'Open {0}', '{0} is a file reference such as src/app.ts:12'),
     'image.title': l10n.t('Image not loaded'),
     'image.label': template(l10n, 'image: {0}', 'an image in a reply, never loaded; {0} is its description'),
+    'attach.button': l10n.t('Add context'),
+    'attach.title': l10n.t('Add context (#): files, open editors, the selection, problems, images'),
+    'attach.list': l10n.t('Attachments for the next question'),
+    'attach.remove': template(l10n, 'Remove {0}', '{0} is the name of an attached file or image'),
+    'attach.bytes': template(l10n, '{0} bytes', 'the size of a small attachment; {0} is a number'),
   };
 }

@@ -9,6 +9,7 @@ import {
   type MessageView,
   type WebviewToHost,
 } from '../protocol/messages';
+import { ComposerAttachments } from './attachmentChips';
 import { Composer } from './composer';
 import { h, icon } from './dom';
 import { onConversationClick } from './conversationClicks';
@@ -57,6 +58,7 @@ export class ChatApp {
   readonly empty: HTMLElement;
   readonly messagesEl: HTMLElement;
   readonly composer: Composer;
+  readonly attachments: ComposerAttachments;
 
   private busy = false;
   private hasApiKey = true;
@@ -141,6 +143,9 @@ export class ChatApp {
       onDraft: (text) => this.post({ type: 'promptDraft', text }),
     });
 
+    this.attachments = new ComposerAttachments(doc, this.composer.prompt, (m) => this.post(m));
+    this.attachments.mount(this.composer.el);
+
     root.replaceChildren(toolbar, this.list, this.composer.el);
     this.wireEvents();
     this.renderChrome();
@@ -192,6 +197,15 @@ export class ChatApp {
         break;
       case 'focusPrompt':
         this.composer.focus();
+        break;
+      case 'attachments':
+        this.attachments.show(message.attachments);
+        break;
+      case 'contextPicked':
+        this.attachments.picked(message.added);
+        break;
+      case 'composerNotice':
+        this.attachments.setNotice(message.text);
         break;
       case 'fileLinks': {
         const known = this.fileLinks.get(message.id) ?? new Set<string>();

@@ -5,6 +5,7 @@ import { NEXT_STEPS } from '../actions/nextSteps';
 import { formatUsd } from '../usage/usageTracker';
 import type { ErrorActionId, MessageView } from '../protocol/messages';
 import type { WebviewStringKey } from '../protocol/webviewStrings';
+import { chipList } from './attachmentChips';
 import { h, htmlFragment, icon } from './dom';
 import { t } from './l10n';
 import { renderMarkdown } from './markdown';
@@ -233,6 +234,9 @@ export class MessageEntries {
       if (shown < view.text.length) body.append(showAllBar(doc, view.text, shown));
       entry.renderedText = view.text;
     }
+    // what was attached to a question (chips, not the contents)
+    el.querySelector(':scope > .attachment-chips')?.remove();
+    if (view.role === 'user' && view.attachments?.length) body.after(chipList(doc, view.attachments, false));
     if (view.role === 'assistant') {
       body.setAttribute('aria-live', 'polite');
       body.setAttribute('aria-busy', view.state === 'streaming' ? 'true' : 'false');

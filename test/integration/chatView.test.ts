@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { ChatService } from '../../src/chat/chatService';
 import { Conversation } from '../../src/chat/conversation';
 import { Log } from '../../src/log';
+import { PendingAttachments } from '../../src/attachments/pendingAttachments';
 import { ChatViewProvider } from '../../src/views/chatViewProvider';
 
 function fakeView() {
@@ -53,8 +54,17 @@ describe('chat view provider', () => {
     () => conversation,
     () => ({ busy: false }) as unknown as ChatService,
     memento,
-    { hasApiKey: async () => true, model: () => 'm', runAction: async () => undefined, codeAction: async () => undefined, openLink: async () => undefined },
+    {
+      hasApiKey: async () => true,
+      model: () => 'm',
+      imageInput: () => true,
+      pickContext: async () => ({ attachments: [], refusals: [] }),
+      runAction: async () => undefined,
+      codeAction: async () => undefined,
+      openLink: async () => undefined,
+    },
     log,
+    new PendingAttachments(),
   );
   const watching = provider.watch(conversation);
   after(() => {

@@ -183,7 +183,7 @@ describe('chat/prompts', () => {
           const turns = toChatTurns(ms.map((x) => msg(x)));
           if (turns.length) assert.equal(turns[0].role, 'user');
           for (let i = 1; i < turns.length; i++) assert.notEqual(turns[i].role, turns[i - 1].role);
-          for (const t of turns) assert.notEqual(t.content.trim(), '');
+          for (const t of turns) assert.notEqual(typeof t.content === 'string' ? t.content.trim() : t.content, '');
         }),
       );
     });

@@ -161,6 +161,7 @@ describe('webview localisation', () => {
       send({ type: 'state', state: chatState({ messages: [] }) });
       shown.push(...shownWords(doc));
       send({ type: 'state', state: chatState({ busy: true }) });
+      send({ type: 'attachments', attachments: [{ id: 'c1', kind: 'file', name: 'файл.ts', size: 10, detail: 'файл.ts' }] });
       send({ type: 'messageAdded', message: { id: 'a5', role: 'assistant', state: 'streaming', text: '```\nрастёт' } });
       frame();
       app.renderAllPending();
