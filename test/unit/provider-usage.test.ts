@@ -5,6 +5,7 @@ import { failureActions, NEXT_STEPS, nextStepsSentence } from '../../src/actions
 import { replyUsage } from '../../src/chat/replyUsage';
 import { PRICES_AS_OF } from '../../src/gmi/catalog';
 import { formatUsd, statusText, usageLogLine, usageRecord, usageTooltip, UsageTracker } from '../../src/usage/usageTracker';
+import { localisedManifest } from './helpers/manifest';
 
 describe('provider: usage and cost', () => {
   it('totals tokens and known costs per model and for the session', () => {
@@ -99,7 +100,7 @@ describe('next steps: one table for the sidebar and VS Code’s chat', () => {
   });
 
   it('names only commands the extension contributes (or VS Code’s settings)', () => {
-    const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { commands: Array<{ command: string; title: string }> } };
+    const manifest = localisedManifest<{ contributes: { commands: Array<{ command: string; title: string }> } }>();
     const contributed = new Map(manifest.contributes.commands.map((c) => [c.command, c.title]));
     for (const [action, step] of Object.entries(NEXT_STEPS)) {
       if (!step.command || step.command.startsWith('workbench.')) continue;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WALKTHROUGH_ID, WALKTHROUGH_KEYS } from '../../src/walkthrough/walkthroughSteps';
+import { localisedManifest } from './helpers/manifest';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -13,11 +14,11 @@ interface Step {
   completionEvents: string[];
 }
 
-const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+const manifest = localisedManifest<{
   name: string;
   publisher: string;
   contributes: { commands: Array<{ command: string }>; views: Record<string, Array<{ id: string }>>; walkthroughs: Array<{ id: string; title: string; steps: Step[] }> };
-};
+}>();
 
 describe('walkthrough: "Get started with GMI" in package.json', () => {
   const walkthrough = manifest.contributes.walkthroughs.find((w) => `${manifest.publisher}.${manifest.name}#${w.id}` === WALKTHROUGH_ID);
