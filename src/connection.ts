@@ -43,7 +43,7 @@ export class Connection implements vscode.Disposable {
     if (!key) {
       return {
         blocked: true,
-        message: 'A GMI API key is needed. Set one and try again — your question is kept.',
+        message: vscode.l10n.t('A GMI API key is needed. Set one and try again — your question is kept.'),
         actions: ['setApiKey'],
       };
     }
@@ -51,7 +51,7 @@ export class Connection implements vscode.Disposable {
     if (!approved) {
       return {
         blocked: true,
-        message: `Your API key was not sent: ${baseUrl.host} is not approved. Approve it when asked, or change gmi.baseUrl.`,
+        message: vscode.l10n.t('Your API key was not sent: {0} is not approved. Approve it when asked, or change gmi.baseUrl.', baseUrl.host),
         actions: ['openSettings'],
       };
     }
@@ -65,7 +65,7 @@ export class Connection implements vscode.Disposable {
         setup = gmi.createDispatcher(baseUrl, { proxy: network.proxy, proxyStrictSSL: network.proxyStrictSSL, noProxy: network.noProxy });
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        return { blocked: true, message: `The proxy setting cannot be used: ${message} Check http.proxy or HTTPS_PROXY.`, actions: ['openSettings'] };
+        return { blocked: true, message: vscode.l10n.t('The proxy setting cannot be used: {0} Check http.proxy or HTTPS_PROXY.', message), actions: ['openSettings'] };
       }
       const { dispatcher, description, warnings } = setup;
       for (const w of warnings) this.log.warn(w);

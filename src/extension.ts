@@ -20,6 +20,7 @@ import { GenerateCommands } from './generate/generateCommands';
 import { showCurrentIn } from './history/currentConversation';
 import { HistoryCommands } from './history/historyCommands';
 import { openHistory, type OpenedHistory } from './history/setup';
+import { useTranslator } from './l10n';
 import { loadGmi } from './lazy';
 import { Log } from './log';
 import { ModelService } from './models/modelService';
@@ -38,6 +39,8 @@ let opened: OpenedHistory | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<GmiExtensionApi> {
   const started = performance.now();
+  // Words from code without `vscode` (the GMI client's errors, notices, next steps) in VS Code's language.
+  useTranslator((message, ...args) => vscode.l10n.t(message, ...args));
   const log = new Log();
   const keys = new ApiKeyStore(context.secrets, log);
   const connection = new Connection(keys, new HostApproval(context.globalState), log, `gmi-vscode/${context.extension.packageJSON.version}`);
@@ -131,11 +134,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
     }),
     command('gmi.setApiKey', async () => {
       const key = await keys.prompt();
-      if (key) void vscode.window.showInformationMessage('GMI API key saved in Secret Storage.');
+      if (key) void vscode.window.showInformationMessage(vscode.l10n.t('GMI API key saved in Secret Storage.'));
     }),
     command('gmi.clearApiKey', async () => {
       await keys.clear();
-      void vscode.window.showInformationMessage('GMI API key removed.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('GMI API key removed.'));
     }),
     command('gmi.selectModel', async () => {
       const picked = await models.pick();

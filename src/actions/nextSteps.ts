@@ -1,7 +1,9 @@
 // The one table of "what the user can do next" after a failure: the sidebar's buttons (label, icon),
 // the host's command for each, and the sentence VS Code's chat shows (a provider error can only carry
-// text). No `vscode` import: the webview bundle and the plain-Node tests use it too.
+// text). No `vscode` import: the webview bundle (icons only; its words come from the host's table) and
+// the plain-Node tests use it too; the words go through src/l10n.ts.
 import type { GmiErrorInfo } from '../gmi/types';
+import * as l10n from '../l10n';
 import type { ErrorActionId } from '../protocol/messages';
 
 export interface NextStep {
@@ -18,26 +20,43 @@ export interface NextStep {
   title?: string;
 }
 
+// Words are getters: l10n.t must run after activation has set the translator, not at import.
 export const NEXT_STEPS: Readonly<Record<ErrorActionId, NextStep>> = {
-  setApiKey: { label: 'Set API Key', icon: 'key', command: 'gmi.setApiKey', title: 'GMI: Set API Key', sentence: 'run “GMI: Set API Key”' },
+  setApiKey: {
+    get label() { return l10n.t('Set API Key'); },
+    icon: 'key',
+    command: 'gmi.setApiKey',
+    get title() { return l10n.t('GMI: Set API Key'); },
+    get sentence() { return l10n.t('run “{0}”', l10n.t('GMI: Set API Key')); },
+  },
   selectModel: {
-    label: 'Select Model',
+    get label() { return l10n.t('Select Model'); },
     icon: 'hubot',
     command: 'gmi.selectModel',
-    title: 'GMI: Select Model',
-    sentence: 'choose another model (“GMI: Select Model”, or the model picker in VS Code’s chat)',
+    get title() { return l10n.t('GMI: Select Model'); },
+    get sentence() { return l10n.t('choose another model (“{0}”, or the model picker in VS Code’s chat)', l10n.t('GMI: Select Model')); },
   },
-  retry: { label: 'Retry', icon: 'refresh', sentence: 'try again' },
+  retry: { get label() { return l10n.t('Retry'); }, icon: 'refresh', get sentence() { return l10n.t('try again'); } },
   openSettings: {
-    label: 'Open Settings',
+    get label() { return l10n.t('Open Settings'); },
     icon: 'gear',
     command: 'workbench.action.openSettings',
     args: ['@ext:gmi-cloud.gmi-vscode'],
-    sentence: 'check the GMI settings (Preferences: Open Settings, search “gmi”)',
+    get sentence() { return l10n.t('check the GMI settings (Preferences: Open Settings, search “gmi”)'); },
   },
-  openLog: { label: 'Show Log', icon: 'output', command: 'gmi.showLog', title: 'GMI: Show Log', sentence: 'see “GMI: Show Log” for details' },
+  openLog: {
+    get label() { return l10n.t('Show Log'); },
+    icon: 'output',
+    command: 'gmi.showLog',
+    get title() { return l10n.t('GMI: Show Log'); },
+    get sentence() { return l10n.t('see “{0}” for details', l10n.t('GMI: Show Log')); },
+  },
   // the sidebar resends with the history cut to fit (ChatService.retry); VS Code's chat keeps its own history
-  dropOldestTurns: { label: 'Drop oldest turns and retry', icon: 'fold-up', sentence: 'start a new chat, or leave out earlier turns' },
+  dropOldestTurns: {
+    get label() { return l10n.t('Drop oldest turns and retry'); },
+    icon: 'fold-up',
+    get sentence() { return l10n.t('start a new chat, or leave out earlier turns'); },
+  },
 };
 
 /** The next steps offered for a failed request: its own action first, then Retry, then the log. */
@@ -61,6 +80,6 @@ export function nextStepsSentence(actions: readonly ErrorActionId[], alreadySaid
     .filter((a) => !NEXT_STEPS[a].title || !said.includes(NEXT_STEPS[a].title!.toLowerCase()))
     .map((a) => NEXT_STEPS[a].sentence);
   if (parts.length === 0) return '';
-  const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')}, or ${parts[parts.length - 1]}`;
-  return `Next: ${list}.`;
+  const list = parts.length === 1 ? parts[0] : l10n.t('{0}, or {1}', parts.slice(0, -1).join(', '), parts[parts.length - 1]);
+  return l10n.t('Next: {0}.', list);
 }

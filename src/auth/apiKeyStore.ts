@@ -60,12 +60,12 @@ export class ApiKeyStore implements vscode.Disposable {
   /** Asks for a key with a password box and stores it. Returns the key, or undefined if cancelled. */
   async prompt(reason?: string): Promise<string | undefined> {
     const key = await vscode.window.showInputBox({
-      title: 'GMI: Set API Key',
-      prompt: reason ?? 'Paste your GMI Cloud API key. It is kept in VS Code\'s Secret Storage, never in settings.',
+      title: vscode.l10n.t('GMI: Set API Key'),
+      prompt: reason ?? vscode.l10n.t("Paste your GMI Cloud API key. It is kept in VS Code's Secret Storage, never in settings."),
       placeHolder: 'eyJ…',
       password: true,
       ignoreFocusOut: true,
-      validateInput: (v) => (v.trim().length < 8 ? 'That does not look like a GMI API key.' : /\s/.test(v.trim()) ? 'The key cannot contain spaces.' : undefined),
+      validateInput: (v) => (v.trim().length < 8 ? vscode.l10n.t('That does not look like a GMI API key.') : /\s/.test(v.trim()) ? vscode.l10n.t('The key cannot contain spaces.') : undefined),
     });
     if (!key?.trim()) return undefined;
     await this.store(key);
@@ -81,11 +81,11 @@ export class ApiKeyStore implements vscode.Disposable {
     if (stored) return stored;
     const fromEnv = this.env[ENV_KEY_NAME]?.trim();
     if (fromEnv) {
-      const use = 'Use GMI_API_KEY';
-      const enter = 'Enter a Key…';
+      const use = vscode.l10n.t('Use {0}', ENV_KEY_NAME);
+      const enter = vscode.l10n.t('Enter a Key…');
       const pick = await vscode.window.showInformationMessage(
-        `No GMI API key is stored. ${ENV_KEY_NAME} is set in your environment: use it?`,
-        { modal: true, detail: 'It will be copied into VS Code\'s Secret Storage.' },
+        vscode.l10n.t('No GMI API key is stored. {0} is set in your environment: use it?', ENV_KEY_NAME),
+        { modal: true, detail: vscode.l10n.t("It will be copied into VS Code's Secret Storage.") },
         use,
         enter,
       );

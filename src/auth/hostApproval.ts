@@ -17,12 +17,12 @@ export class HostApproval {
 
   async confirm(baseUrl: URL): Promise<boolean> {
     if (this.isApproved(baseUrl)) return true;
-    const allow = 'Allow';
+    const allow = vscode.l10n.t('Allow');
     const pick = await vscode.window.showWarningMessage(
-      `Send your GMI API key to ${baseUrl.host}?`,
+      vscode.l10n.t('Send your GMI API key to {0}?', baseUrl.host),
       {
         modal: true,
-        detail: `gmi.baseUrl points to ${baseUrl.origin}, which is not GMI's own API host. Only allow it if you trust this server: it will receive your API key with every request.`,
+        detail: vscode.l10n.t("gmi.baseUrl points to {0}, which is not GMI's own API host. Only allow it if you trust this server: it will receive your API key with every request.", baseUrl.origin),
       },
       allow,
     );

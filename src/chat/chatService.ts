@@ -1,5 +1,6 @@
 // Runs chat requests against a Conversation: the one place that turns the client's stream of
 // events into conversation state. No `vscode` import — the host injects how to get a client.
+import * as l10n from '../l10n';
 import { failureActions } from '../actions/nextSteps';
 import type { RequestOptions } from '../config/requestPolicy';
 import { endingNotice } from '../gmi/endings';
@@ -261,7 +262,7 @@ export class ChatService {
       }
     } catch (err) {
       // The client promises not to throw; if something still does, the reply must not hang.
-      failure = { kind: 'unknown', message: `Unexpected error: ${err instanceof Error ? err.message : String(err)}`, action: 'retry' };
+      failure = { kind: 'unknown', message: l10n.t('Unexpected error: {0}', err instanceof Error ? err.message : String(err)), action: 'retry' };
       ended = 'error';
     }
     status.clear();
@@ -335,8 +336,14 @@ function fitNewestAttachments(messages: readonly StoredMessage[], budget: number
 /** "The 4 oldest messages were left out to fit …'s context." — shown above the reply. */
 function leftOutNotice(dropped: number, model: string, afterOverflow: boolean): string | undefined {
   if (dropped <= 0) return undefined;
-  const what = dropped === 1 ? 'The oldest message was' : `The ${dropped} oldest messages were`;
-  return `${what} left out to fit ${model}'s context${afterOverflow ? ' (GMI said the conversation was too long)' : ''}.`;
+  if (afterOverflow) {
+    return dropped === 1
+      ? l10n.t("The oldest message was left out to fit {0}'s context (GMI said the conversation was too long).", model)
+      : l10n.t("The {0} oldest messages were left out to fit {1}'s context (GMI said the conversation was too long).", dropped, model);
+  }
+  return dropped === 1
+    ? l10n.t("The oldest message was left out to fit {0}'s context.", model)
+    : l10n.t("The {0} oldest messages were left out to fit {1}'s context.", dropped, model);
 }
 
 function definedOnly(u: Usage): Usage {

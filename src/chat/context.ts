@@ -5,6 +5,7 @@
 // smaller ones whole, larger ones cut to a fair share, keeping their first lines), then the older
 // turns, newest first, each whole (with its attachments as they were sent) or left out.
 
+import * as l10n from '../l10n';
 import type { ChatTurn } from '../gmi/types';
 
 /** ASCII characters per token we assume. Real tokenizers average ~4 for English and code; 3 errs on the safe side. */
@@ -84,7 +85,7 @@ export function countLines(text: string): number {
  * allowance so whole lines are kept; a giant line is cut mid-line (never inside a surrogate pair).
  * `what` names the text in the notice ("Selection", "Message").
  */
-export function cutText(text: string, maxTokens: number, what = 'Selection'): CutResult {
+export function cutText(text: string, maxTokens: number, what = l10n.t('Selection')): CutResult {
   const limit = prefixWithin(text, Math.max(0, Math.floor(maxTokens)));
   if (limit === text.length) return { text, cut: false };
 
@@ -94,7 +95,7 @@ export function cutText(text: string, maxTokens: number, what = 'Selection'): Cu
     return {
       text: kept,
       cut: true,
-      notice: `${what} was cut to the first ${formatCount(countLines(kept))} of ${formatCount(countLines(text))} lines to fit the model's context.`,
+      notice: l10n.t("{0} was cut to the first {1} of {2} lines to fit the model's context.", what, formatCount(countLines(kept)), formatCount(countLines(text))),
     };
   }
   // No line break near the limit: cut mid-line, and count characters since lines say too little.
@@ -105,7 +106,7 @@ export function cutText(text: string, maxTokens: number, what = 'Selection'): Cu
   return {
     text: kept,
     cut: true,
-    notice: `${what} was cut to the first ${formatCount(kept.length)} of ${formatCount(text.length)} characters to fit the model's context.`,
+    notice: l10n.t("{0} was cut to the first {1} of {2} characters to fit the model's context.", what, formatCount(kept.length), formatCount(text.length)),
   };
 }
 
@@ -158,7 +159,7 @@ export function fitAttachments(items: ReadonlyArray<{ name: string; text: string
       fits[i] = { text, cut: false, leftOut: false };
       room -= costs[i] + ATTACHMENT_FRAME_TOKENS;
     } else if (share < MIN_ATTACHMENT_TOKENS) {
-      fits[i] = { text: '', cut: false, leftOut: true, notice: `${name} was left out: it does not fit the model's context.` };
+      fits[i] = { text: '', cut: false, leftOut: true, notice: l10n.t("{0} was left out: it does not fit the model's context.", name) };
     } else {
       const cut = cutText(text, share - NOTICE_TOKENS, name);
       fits[i] = { text: cut.text, cut: true, leftOut: false, notice: cut.notice };
@@ -193,7 +194,7 @@ export function fitHistory<T extends ChatTurn>(turns: T[], budgetTokens: number)
     const text = typeof question.content === 'string' ? question.content : (question.content[textPart] as { text: string }).text;
     const others = used - estimateTokens(text);
     const room = Math.max(0, budgetTokens - others - NOTICE_TOKENS);
-    const cut = cutText(text, room, 'Message');
+    const cut = cutText(text, room, l10n.t('Message'));
     if (cut.cut) {
       notice = cut.notice;
       // Tell the model too, so it doesn't take the cut text for the whole question.

@@ -19,9 +19,11 @@ export class AskCommands {
     const editor = vscode.window.activeTextEditor;
     const sel = selectionContext(editor);
     const question = await vscode.window.showInputBox({
-      title: 'Ask GMI',
-      prompt: sel ? `Your selection (${sel.context.fileName}:${sel.context.startLine}-${sel.context.endLine}) is attached.` : 'Ask anything about your code.',
-      placeHolder: sel ? 'What does this do? How can it be faster?' : 'How do I …?',
+      title: vscode.l10n.t('Ask GMI'),
+      prompt: sel
+        ? vscode.l10n.t('Your selection ({0}) is attached.', `${sel.context.fileName}:${sel.context.startLine}-${sel.context.endLine}`)
+        : vscode.l10n.t('Ask anything about your code.'),
+      placeHolder: sel ? vscode.l10n.t('What does this do? How can it be faster?') : vscode.l10n.t('How do I …?'),
       ignoreFocusOut: true,
     });
     if (!question?.trim()) return;
@@ -32,7 +34,7 @@ export class AskCommands {
   async explain(): Promise<void> {
     const sel = selectionContext(vscode.window.activeTextEditor);
     if (!sel) {
-      void vscode.window.showInformationMessage('Select the code to explain first.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Select the code to explain first.'));
       return;
     }
     const fitted = this.fitSelection(sel.context);
@@ -52,8 +54,8 @@ export class AskCommands {
   async sendToChat(message: string, notice?: string): Promise<void> {
     await this.view.reveal();
     if (this.chat.busy) {
-      const stop = 'Stop and Ask';
-      const pick = await vscode.window.showWarningMessage('GMI is still answering the previous question.', stop);
+      const stop = vscode.l10n.t('Stop and Ask');
+      const pick = await vscode.window.showWarningMessage(vscode.l10n.t('GMI is still answering the previous question.'), stop);
       if (pick !== stop) return;
       this.chat.stop();
       await this.chat.idle();

@@ -31,12 +31,12 @@ export class CodeActions {
     // would take half a block.
     if (message.state === 'streaming' && blocks.growingCodeBlock(message.text) === block) {
       this.log.warn(`Code action on a code block still being written ignored (${kind} #${block}).`);
-      vscode.window.setStatusBarMessage('$(watch) The code block is still being written', 3000);
+      vscode.window.setStatusBarMessage(`$(watch) ${vscode.l10n.t('The code block is still being written')}`, 3000);
       return;
     }
     if (kind === 'copy') {
       await vscode.env.clipboard.writeText(code);
-      vscode.window.setStatusBarMessage('$(check) Code copied', 2000);
+      vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Code copied')}`, 2000);
       return;
     }
     const editor = targetEditor();
@@ -49,12 +49,12 @@ export class CodeActions {
     if (kind === 'insert') {
       const position = editor.selection.active;
       const ok = await editor.edit((b) => b.insert(position, code));
-      if (!ok) void vscode.window.showErrorMessage('Could not insert the code (is the editor read-only?).');
+      if (!ok) void vscode.window.showErrorMessage(vscode.l10n.t('Could not insert the code (is the editor read-only?).'));
       await vscode.window.showTextDocument(editor.document, editor.viewColumn);
       return;
     }
     if (editor.selection.isEmpty) {
-      void vscode.window.showInformationMessage('Select the code to replace first, then Apply again.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Select the code to replace first, then Apply again.'));
       return;
     }
     await this.refactor.propose(editor.document, editor.selection, code);

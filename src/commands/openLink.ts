@@ -20,15 +20,15 @@ export async function openLink(href: string, log: Log): Promise<void> {
   }
   if (!ALLOWED.has(url.protocol)) {
     log.warn(`Refused to open a ${url.protocol} link from a reply.`);
-    void vscode.window.showWarningMessage(`GMI does not open ${url.protocol} links from replies.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('GMI does not open {0} links from replies.', url.protocol));
     return;
   }
-  const open = 'Open Link';
+  const open = vscode.l10n.t('Open Link');
   // The whole address, never cut: what a planted link carries sits at its end. (The view sends at
   // most MAX_LINK_CHARS characters.)
   const pick = await vscode.window.showWarningMessage(
-    `Open this link from the reply?`,
-    { modal: true, detail: `${url.href}\n\nLinks in model replies can be planted by prompt injection. Check the address (including anything after "?") before opening.` },
+    vscode.l10n.t('Open this link from the reply?'),
+    { modal: true, detail: `${url.href}\n\n${vscode.l10n.t('Links in model replies can be planted by prompt injection. Check the address (including anything after "?") before opening.')}` },
     open,
   );
   if (pick === open) await vscode.env.openExternal(vscode.Uri.parse(url.href, true));
@@ -85,7 +85,7 @@ export async function openFileRef(ref: string, log: Log): Promise<boolean> {
   const uri = parsed && (await resolveFileRef(ref));
   if (!parsed || !uri) {
     log.warn('A file named in a reply is not in the workspace (any more).');
-    void vscode.window.showInformationMessage(`${parsed?.path ?? 'That file'} is not in this workspace.`);
+    void vscode.window.showInformationMessage(parsed ? vscode.l10n.t('{0} is not in this workspace.', parsed.path) : vscode.l10n.t('That file is not in this workspace.'));
     return false;
   }
   const doc = await vscode.workspace.openTextDocument(uri);

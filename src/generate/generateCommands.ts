@@ -54,9 +54,9 @@ export class GenerateCommands {
       system: DOCUMENT_SYSTEM_PROMPT,
       message: buildDocumentMessage(fitted.context),
       progressTitle: vscode.l10n.t('GMI: Documenting'),
-      name: 'Document',
-      command: 'Document Code',
-      subject: 'code being documented',
+      name: vscode.l10n.t('Document'),
+      command: vscode.l10n.t('Document Code'),
+      subject: vscode.l10n.t('code being documented'),
     });
   }
 
@@ -86,7 +86,7 @@ export class GenerateCommands {
       example,
     });
     const reply = await this.deps.refactor.streamReply(
-      { system: TESTS_SYSTEM_PROMPT, message, progressTitle: vscode.l10n.t('GMI: Writing tests'), name: 'Write Tests' },
+      { system: TESTS_SYSTEM_PROMPT, message, progressTitle: vscode.l10n.t('GMI: Writing tests'), name: vscode.l10n.t('Write Tests') },
       estimateTokens(message),
     );
     if (reply === undefined) return;

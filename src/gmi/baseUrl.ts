@@ -1,4 +1,5 @@
 // Base URL checks (before the key is ever sent) and the choice of wire format per model.
+import * as l10n from '../l10n';
 import type { GmiErrorInfo, WireApi } from './types';
 
 export type BaseUrlCheck = { ok: true; url: URL } | { ok: false; error: GmiErrorInfo };
@@ -23,25 +24,25 @@ function refuse(message: string): BaseUrlCheck {
  */
 export function checkBaseUrl(raw: string): BaseUrlCheck {
   const text = (raw ?? '').trim();
-  if (!text) return refuse('The GMI base URL is empty. Set gmi.baseUrl, e.g. https://api.gmi-serving.com/v1.');
+  if (!text) return refuse(l10n.t('The GMI base URL is empty. Set gmi.baseUrl, e.g. https://api.gmi-serving.com/v1.'));
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return refuse(`The GMI base URL "${text.slice(0, 200)}" is not a valid URL. Set gmi.baseUrl, e.g. https://api.gmi-serving.com/v1.`);
+    return refuse(l10n.t('The GMI base URL "{0}" is not a valid URL. Set gmi.baseUrl, e.g. https://api.gmi-serving.com/v1.', text.slice(0, 200)));
   }
   if (url.username || url.password) {
-    return refuse('The GMI base URL must not contain a user name or password. Remove them from gmi.baseUrl.');
+    return refuse(l10n.t('The GMI base URL must not contain a user name or password. Remove them from gmi.baseUrl.'));
   }
   if (url.protocol === 'http:') {
     if (!isLoopbackHost(url.hostname)) {
       return refuse(
-        `The GMI base URL uses http:// for ${url.hostname}; the API key would be sent unencrypted. ` +
-          'Use https:// in gmi.baseUrl (http:// is allowed only for localhost).',
+        `${l10n.t('The GMI base URL uses http:// for {0}; the API key would be sent unencrypted.', url.hostname)} ` +
+          l10n.t('Use https:// in gmi.baseUrl (http:// is allowed only for localhost).'),
       );
     }
   } else if (url.protocol !== 'https:') {
-    return refuse(`The GMI base URL must start with https:// (got ${url.protocol}). Fix gmi.baseUrl.`);
+    return refuse(l10n.t('The GMI base URL must start with https:// (got {0}). Fix gmi.baseUrl.', url.protocol));
   }
   url.hash = '';
   url.pathname = url.pathname.replace(/\/+$/, '');

@@ -3,6 +3,7 @@
 // person can act on. Never throws from stream(); never logs headers or the key. The sending,
 // retrying and body reading live in transport.ts; the wire formats in chatCompletions.ts /
 // messages.ts; the model list in models.ts.
+import * as l10n from '../l10n';
 import { checkBaseUrl, endpointUrl } from './baseUrl';
 import { errorFromException, redact } from './errors';
 import { listModels } from './models';
@@ -184,7 +185,7 @@ export class GmiClient {
         type: 'failed',
         error: {
           kind: 'notFound',
-          message: `${host} answered with a web page instead of the GMI API. Check the gmi.baseUrl setting (normally https://api.gmi-serving.com/v1).`,
+          message: l10n.t('{0} answered with a web page instead of the GMI API. Check the gmi.baseUrl setting (normally https://api.gmi-serving.com/v1).', host),
           action: 'openSettings',
           status: res.statusCode,
         },
@@ -250,7 +251,7 @@ export class GmiClient {
       if (signal?.aborted) return { type: 'cancelled' };
       if (err instanceof IdleTimeoutError) {
         const secs = Number((this.transport.idleTimeoutMs / 1000).toFixed(2));
-        return { type: 'failed', error: { kind: 'idleTimeout', message: `GMI stopped sending for ${secs} s, so the reply was abandoned. Try again.`, action: 'retry' } };
+        return { type: 'failed', error: { kind: 'idleTimeout', message: l10n.t('GMI stopped sending for {0} s, so the reply was abandoned. Try again.', secs), action: 'retry' } };
       }
       if (err instanceof SseOverflowError) return { type: 'failed', error: malformedError(err.message) };
       const info = errorFromException(err, this.secrets, host);

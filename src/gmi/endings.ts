@@ -1,5 +1,6 @@
 // Endings a reader must be told about: a reply that stopped at its length limit, or that the model
 // (refusal) or the provider (content filter) declined. Meant for the sidebar and VS Code's chat alike.
+import * as l10n from '../l10n';
 import { replyTokenLimits } from './modelRules';
 import type { ChatRequest, EndReason, ErrorAction } from './types';
 
@@ -30,30 +31,30 @@ export function endingNotice(
     const limit = replyTokenLimits(request).maxTokens;
     if (request.maxTokens !== undefined && request.maxTokens > 0 && maxTokensFrom === 'caller') {
       return {
-        message: `The reply stopped at the maximum length of ${count(limit)} tokens the request asked for (max_tokens). Ask it to continue where it stopped.`,
+        message: l10n.t('The reply stopped at the maximum length of {0} tokens the request asked for (max_tokens). Ask it to continue where it stopped.', count(limit)),
         actions: [],
       };
     }
     if (request.maxTokens !== undefined && request.maxTokens > 0) {
       return {
-        message: `The reply stopped at the maximum length of ${count(limit)} tokens set in gmi.maxTokens. Ask to continue, or raise the limit.`,
+        message: l10n.t('The reply stopped at the maximum length of {0} tokens set in gmi.maxTokens. Ask to continue, or raise the limit.', count(limit)),
         actions: ['openSettings'],
       };
     }
     return {
-      message: `The reply stopped at ${request.model}'s maximum reply length (${count(limit)} tokens). Ask it to continue where it stopped.`,
+      message: l10n.t("The reply stopped at {0}'s maximum reply length ({1} tokens). Ask it to continue where it stopped.", request.model, count(limit)),
       actions: [],
     };
   }
   if (reason === 'contentFilter') {
     return {
-      message: "The provider's content filter stopped this reply (finish reason content_filter): it was declined, not finished. Rephrase the question, or try another model.",
+      message: l10n.t("The provider's content filter stopped this reply (finish reason content_filter): it was declined, not finished. Rephrase the question, or try another model."),
       actions: ['selectModel', 'retry'],
     };
   }
   if (reason === 'refusal') {
     return {
-      message: `${request.model} declined to answer (stop reason refusal). Rephrase the question, or try another model.`,
+      message: l10n.t('{0} declined to answer (stop reason refusal). Rephrase the question, or try another model.', request.model),
       actions: ['selectModel', 'retry'],
     };
   }

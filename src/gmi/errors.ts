@@ -1,5 +1,6 @@
 // HTTP replies, exceptions and mid-stream error payloads → GmiErrorInfo: a short message a person
 // can act on, an `action` the UI can offer, and never the API key (servers may echo it back).
+import * as l10n from '../l10n';
 import { header, serverRetryAfterMs, type HeaderBag } from './retry';
 import type { ContextOverflow, GmiErrorInfo, GmiErrorKind } from './types';
 
@@ -100,17 +101,17 @@ export function bodyFacts(body: unknown, depth = 0): BodyFacts {
   return facts;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 function secondsText(ms: number): string {
-  return plural(Math.max(1, Math.ceil(ms / 1000)), 'second');
+  const n = Math.max(1, Math.ceil(ms / 1000));
+  return n === 1 ? l10n.t('1 second') : l10n.t('{0} seconds', n);
 }
 
 function withDetail(prefix: string, detail: string | undefined): string {
   return detail ? `${prefix}: ${detail}` : prefix;
 }
+
+/** "What happened: detail. What to do." — each part its own translated phrase. */
+const andAdvice = (what: string, advice: string): string => `${what}. ${advice}`;
 
 const num = (s: string | undefined): number | undefined => (s === undefined ? undefined : Number(s.replace(/,/g, '')));
 
@@ -155,9 +156,14 @@ function overflowMessage(o: ContextOverflow, model: string | undefined, http: st
   const n = (x: number): string => x.toLocaleString('en-US');
   const counts =
     o.promptTokens !== undefined && o.limitTokens !== undefined
-      ? `: ${n(o.promptTokens)} tokens${o.outputTokens ? ` + ${n(o.outputTokens)} for the reply` : ''} > ${n(o.limitTokens)}`
-      : '';
-  return `The conversation is too long for ${model ? `${model}'s` : "the model's"} context (${http}${counts}). Drop the oldest turns and retry, or start a new chat.`;
+      ? o.outputTokens
+        ? l10n.t('{0}: {1} tokens + {2} for the reply > {3}', http, n(o.promptTokens), n(o.outputTokens), n(o.limitTokens))
+        : l10n.t('{0}: {1} tokens > {2}', http, n(o.promptTokens), n(o.limitTokens))
+      : http;
+  const advice = l10n.t('Drop the oldest turns and retry, or start a new chat.');
+  return model
+    ? `${l10n.t("The conversation is too long for {0}'s context ({1}).", model, counts)} ${advice}`
+    : `${l10n.t("The conversation is too long for the model's context ({0}).", counts)} ${advice}`;
 }
 
 export interface ResponseContext {
@@ -189,58 +195,62 @@ export function errorFromResponse(ctx: ResponseContext): GmiErrorInfo {
   if (status === 401 || status === 403 || type === 'authentication_error' || type === 'permission_error') {
     info = {
       kind: 'auth',
-      message: withDetail(`GMI rejected the API key (${http})`, detail) + '. Set a new key with "GMI: Set API Key".',
+      message: andAdvice(withDetail(l10n.t('GMI rejected the API key ({0})', http), detail), l10n.t('Set a new key with "GMI: Set API Key".')),
       action: 'setApiKey',
     };
   } else if (status === 402) {
     info = {
       kind: 'billing',
-      message:
-        withDetail(`GMI refused the request for billing reasons (${http})`, detail) +
-        '. Check the balance and payment method of your GMI Cloud account.',
+      message: andAdvice(
+        withDetail(l10n.t('GMI refused the request for billing reasons ({0})', http), detail),
+        l10n.t('Check the balance and payment method of your GMI Cloud account.'),
+      ),
     };
   } else if (status === 404 && (plainModel || type === 'not_found_error' && /model/i.test(detail ?? ''))) {
-    const model = cap(plainModel?.[1]?.trim() || ctx.model || 'this model', 120);
+    const model = cap(plainModel?.[1]?.trim() || ctx.model || l10n.t('this model'), 120);
     info = {
       kind: 'modelNotFound',
-      message: `GMI has no server for model "${model}" (${http}). Pick another model; ids are fully qualified, e.g. anthropic/claude-sonnet-4.5.`,
+      message: l10n.t('GMI has no server for model "{0}" ({1}). Pick another model; ids are fully qualified, e.g. anthropic/claude-sonnet-4.5.', model, http),
       action: 'selectModel',
     };
   } else if (status === 404) {
     info = {
       kind: 'notFound',
-      message: withDetail(`GMI returned "not found" for ${ctx.url ?? 'the request'} (${http})`, detail) +
-        '. Check the gmi.baseUrl setting (normally https://api.gmi-serving.com/v1).',
+      message: andAdvice(
+        withDetail(ctx.url ? l10n.t('GMI returned "not found" for {0} ({1})', ctx.url, http) : l10n.t('GMI returned "not found" for the request ({0})', http), detail),
+        l10n.t('Check the gmi.baseUrl setting (normally https://api.gmi-serving.com/v1).'),
+      ),
       action: 'openSettings',
     };
   } else if (status === 408) {
-    info = { kind: 'timeout', message: withDetail(`GMI timed out handling the request (${http})`, detail) + '. Try again.', action: 'retry' };
+    info = { kind: 'timeout', message: andAdvice(withDetail(l10n.t('GMI timed out handling the request ({0})', http), detail), l10n.t('Try again.')), action: 'retry' };
   } else if ((status === 400 || status === 413 || status === 422) && contextOverflow(body)) {
     const overflow = contextOverflow(body)!;
     info = { kind: 'contextOverflow', message: overflowMessage(overflow, ctx.model, http), action: 'dropOldestTurns', overflow };
   } else if (status === 413 || type === 'request_too_large') {
     info = {
       kind: 'tooLarge',
-      message: withDetail(`The request is too large for GMI (${http})`, detail) + '. Send less context or start a new conversation.',
+      message: andAdvice(withDetail(l10n.t('The request is too large for GMI ({0})', http), detail), l10n.t('Send less context or start a new conversation.')),
     };
   } else if (status === 429 || type === 'rate_limit_error') {
     const retryAfterMs = serverRetryAfterMs(ctx.headers, ctx.now);
     info = {
       kind: 'rateLimit',
-      message:
-        withDetail(`GMI's rate limit was reached (${http})`, detail) +
-        (retryAfterMs !== undefined ? `. Try again in ${secondsText(retryAfterMs)}.` : '. Wait a moment and try again.'),
+      message: andAdvice(
+        withDetail(l10n.t("GMI's rate limit was reached ({0})", http), detail),
+        retryAfterMs !== undefined ? l10n.t('Try again in {0}.', secondsText(retryAfterMs)) : l10n.t('Wait a moment and try again.'),
+      ),
       action: 'retry',
       retryAfterMs,
     };
   } else if (status === 529 || type === 'overloaded_error') {
-    info = { kind: 'overloaded', message: withDetail(`GMI is overloaded right now (${http})`, detail) + '. Try again in a moment.', action: 'retry' };
+    info = { kind: 'overloaded', message: andAdvice(withDetail(l10n.t('GMI is overloaded right now ({0})', http), detail), l10n.t('Try again in a moment.')), action: 'retry' };
   } else if (status >= 500) {
-    info = { kind: 'server', message: withDetail(`GMI had a server error (${http})`, detail) + '. Try again in a moment.', action: 'retry' };
+    info = { kind: 'server', message: andAdvice(withDetail(l10n.t('GMI had a server error ({0})', http), detail), l10n.t('Try again in a moment.')), action: 'retry' };
   } else if (status === 400 || status === 422) {
-    info = { kind: 'badRequest', message: withDetail(`GMI refused the request (${http})`, detail ?? 'bad request') + '.' };
+    info = { kind: 'badRequest', message: withDetail(l10n.t('GMI refused the request ({0})', http), detail ?? l10n.t('bad request')) + '.' };
   } else {
-    info = { kind: 'unknown', message: withDetail(`GMI answered with an unexpected ${http}`, detail) + '.' };
+    info = { kind: 'unknown', message: withDetail(l10n.t('GMI answered with an unexpected {0}', http), detail) + '.' };
   }
   info.status = status;
   if (info.retryAfterMs === undefined) {
@@ -262,7 +272,7 @@ export function errorFromStreamPayload(payload: unknown, secrets: ReadonlyArray<
   else if (type === 'rate_limit_error') kind = 'rateLimit';
   const info: GmiErrorInfo = {
     kind,
-    message: `GMI reported an error while streaming the reply: ${detail}. Try again.`,
+    message: l10n.t('GMI reported an error while streaming the reply: {0}. Try again.', detail),
     action: 'retry',
   };
   if (facts.requestId) info.requestId = cap(facts.requestId, 100);
@@ -328,7 +338,7 @@ export function errorFromException(err: unknown, secrets: ReadonlyArray<string |
   if (err instanceof GmiError) return redactInfo(err.info, secrets);
   const chain = errorChain(err);
   const codes = chain.map((c) => c.code).filter((c): c is string => !!c);
-  const where = host ? ` ${host}` : ' GMI';
+  const where = host ?? 'GMI';
   const firstMessage = chain.find((c) => c.message)?.message ?? String(err);
   let info: GmiErrorInfo;
 
@@ -338,33 +348,33 @@ export function errorFromException(err: unknown, secrets: ReadonlyArray<string |
     info = {
       kind: 'certificate',
       message:
-        `Could not connect to${where}: the server's certificate is not trusted (${cert}). ` +
-        'If a corporate proxy inspects HTTPS, add its CA with NODE_EXTRA_CA_CERTS, or set http.proxyStrictSSL to false.',
+        `${l10n.t("Could not connect to {0}: the server's certificate is not trusted ({1}).", where, cert)} ` +
+        l10n.t('If a corporate proxy inspects HTTPS, add its CA with NODE_EXTRA_CA_CERTS, or set http.proxyStrictSSL to false.'),
       action: 'openSettings',
     };
   } else if (proxy) {
     info = {
       kind: 'network',
-      message: `The proxy refused to connect to${where} (HTTP ${proxy[1]}). Check the http.proxy setting and its credentials.`,
+      message: l10n.t('The proxy refused to connect to {0} (HTTP {1}). Check the http.proxy setting and its credentials.', where, proxy[1]),
       action: 'openSettings',
     };
   } else if (codes.some((c) => TIMEOUT_CODES.has(c))) {
     info = {
       kind: 'timeout',
-      message: `${where.trim()} did not answer in time (${codes.find((c) => TIMEOUT_CODES.has(c))}). Check your connection or proxy and try again.`,
+      message: l10n.t('{0} did not answer in time ({1}). Check your connection or proxy and try again.', where, codes.find((c) => TIMEOUT_CODES.has(c))!),
       action: 'retry',
     };
   } else if (codes.some((c) => NETWORK_CODES.has(c)) || chain.some((c) => /socket|network|connect/i.test(c.message ?? ''))) {
     const code = codes.find((c) => NETWORK_CODES.has(c));
     const hint =
       code === 'ENOTFOUND' || code === 'EAI_AGAIN'
-        ? 'the host name could not be resolved; check gmi.baseUrl and your DNS or proxy'
+        ? l10n.t('the host name could not be resolved; check gmi.baseUrl and your DNS or proxy')
         : code === 'ECONNREFUSED'
-          ? 'the connection was refused; check gmi.baseUrl and http.proxy'
-          : 'the connection failed or was closed; check your network or proxy';
-    info = { kind: 'network', message: `Could not reach${where}: ${hint} (${code ?? cap(firstMessage, 120)}).`, action: 'retry' };
+          ? l10n.t('the connection was refused; check gmi.baseUrl and http.proxy')
+          : l10n.t('the connection failed or was closed; check your network or proxy');
+    info = { kind: 'network', message: l10n.t('Could not reach {0}: {1} ({2}).', where, hint, code ?? cap(firstMessage, 120)), action: 'retry' };
   } else {
-    info = { kind: 'unknown', message: `Request to${where} failed: ${cap(firstMessage, 200)}.`, action: 'retry' };
+    info = { kind: 'unknown', message: l10n.t('Request to {0} failed: {1}.', where, cap(firstMessage, 200)), action: 'retry' };
   }
   return redactInfo(info, secrets);
 }

@@ -1,5 +1,6 @@
 // GET {base}/models through the shared transport, and the list it returns → ModelInfo[] (the
 // catalog fills in what the live list does not say).
+import * as l10n from '../l10n';
 import { checkBaseUrl, endpointUrl } from './baseUrl';
 import { catalogEntry } from './catalog';
 import { GmiError } from './errors';
@@ -10,7 +11,7 @@ import type { AuthOptions } from './wire';
 /** Model lists are read up to this size. */
 const MAX_JSON_BODY = 8 * 1024 * 1024;
 
-const cancelled = (): GmiError => new GmiError({ kind: 'unknown', message: 'Listing models was cancelled.' });
+const cancelled = (): GmiError => new GmiError({ kind: 'unknown', message: l10n.t('Listing models was cancelled.') });
 
 /** GET {base}/models, merged with the catalog for missing context/output sizes. Throws GmiError. */
 export async function listModels(transport: Transport, baseUrl: string, auth: AuthOptions, signal?: AbortSignal): Promise<ModelInfo[]> {
@@ -48,11 +49,11 @@ export function parseModelList(text: string): ModelInfo[] {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new GmiError({ kind: 'unknown', message: 'GMI returned a model list that is not JSON. Check the gmi.baseUrl setting.', action: 'openSettings' });
+    throw new GmiError({ kind: 'unknown', message: l10n.t('GMI returned a model list that is not JSON. Check the gmi.baseUrl setting.'), action: 'openSettings' });
   }
   const data = (json as { data?: unknown })?.data ?? json;
   if (!Array.isArray(data)) {
-    throw new GmiError({ kind: 'unknown', message: 'GMI returned an unexpected model list. Check the gmi.baseUrl setting.', action: 'openSettings' });
+    throw new GmiError({ kind: 'unknown', message: l10n.t('GMI returned an unexpected model list. Check the gmi.baseUrl setting.'), action: 'openSettings' });
   }
   const out: ModelInfo[] = [];
   const seen = new Set<string>();

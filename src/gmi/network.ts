@@ -2,6 +2,7 @@
 // with the trusted CAs and certificate checking the user configured. The dispatcher is always
 // passed explicitly per request, never installed globally: a global dispatcher would replace
 // VS Code's patched fetch for every other extension.
+import * as l10n from '../l10n';
 import * as fs from 'node:fs';
 import * as tls from 'node:tls';
 import type * as Undici from 'undici';
@@ -146,10 +147,10 @@ function parseProxyUrl(proxy: string): URL {
   try {
     u = new URL(withScheme);
   } catch {
-    throw new Error('The proxy setting is not a valid URL.');
+    throw new Error(l10n.t('The proxy setting is not a valid URL.'));
   }
   if (!SUPPORTED_PROXY_PROTOCOLS.has(u.protocol)) {
-    throw new Error(`Unsupported proxy scheme "${u.protocol}" (use http://, https:// or socks5://).`);
+    throw new Error(l10n.t('Unsupported proxy scheme "{0}" (use http://, https:// or socks5://).', u.protocol));
   }
   return u;
 }

@@ -2,6 +2,7 @@
 // policy (retry.ts) applied to connection failures, HTTP errors and bodies that break before
 // anything was handed out; the headers timeout; an idle timer while a body is read; error bodies
 // read (capped) and mapped to GmiErrorInfo; bodies we no longer want discarded (socket closed).
+import * as l10n from '../l10n';
 import { errorFromException, errorFromResponse, redact } from './errors';
 import { retryDelayMs, shouldRetry, type HeaderBag } from './retry';
 import type { ClientLogger, GmiErrorInfo, StreamEvent } from './types';
@@ -224,7 +225,7 @@ export class Transport {
     const secs = Number((this.o.headersTimeoutMs / 1000).toFixed(2));
     return {
       kind: 'timeout',
-      message: `GMI sent no answer within ${secs} s (gmi.idleTimeoutSeconds). Reasoning models can think for minutes before answering: raise the setting, or try again.`,
+      message: l10n.t('GMI sent no answer within {0} s (gmi.idleTimeoutSeconds). Reasoning models can think for minutes before answering: raise the setting, or try again.', secs),
       action: 'retry',
     };
   }

@@ -1,5 +1,6 @@
 // What both wire formats share: auth headers, the built request, the decoder interface, the stream
 // errors, and the small helpers for content parts and tool-call arguments.
+import * as l10n from '../l10n';
 import { GmiError } from './errors';
 import type { SseEvent } from './sse';
 import type { ChatTurn, ContentPart, GmiErrorInfo, StreamEvent } from './types';
@@ -43,7 +44,7 @@ export function commonHeaders(auth: AuthOptions): Record<string, string> {
 export function cutOffError(what: string): GmiErrorInfo {
   return {
     kind: 'stream',
-    message: `The reply was cut off: the connection closed before GMI finished (${what}). Try again.`,
+    message: l10n.t('The reply was cut off: the connection closed before GMI finished ({0}). Try again.', what),
     action: 'retry',
   };
 }
@@ -51,7 +52,7 @@ export function cutOffError(what: string): GmiErrorInfo {
 export function malformedError(detail: string): GmiErrorInfo {
   return {
     kind: 'stream',
-    message: `GMI sent a malformed stream event (${detail}). Try again.`,
+    message: l10n.t('GMI sent a malformed stream event ({0}). Try again.', detail),
     action: 'retry',
   };
 }
@@ -64,16 +65,19 @@ export function contentParts(content: ChatTurn['content']): ContentPart[] {
 /** A part in a turn that cannot carry it (e.g. a tool result in an assistant turn): refused before sending. */
 export function misplacedPartError(part: ContentPart['type'], role: ChatTurn['role']): GmiError {
   const what: Record<ContentPart['type'], string> = {
-    text: 'text',
-    image: 'an image',
-    toolCall: 'a tool call',
-    toolResult: 'a tool result',
-    thinking: 'thinking',
-    redactedThinking: 'redacted thinking',
+    text: l10n.t('text'),
+    image: l10n.t('an image'),
+    toolCall: l10n.t('a tool call'),
+    toolResult: l10n.t('a tool result'),
+    thinking: l10n.t('thinking'),
+    redactedThinking: l10n.t('redacted thinking'),
   };
   return new GmiError({
     kind: 'badRequest',
-    message: `The request was not sent: ${what[part]} cannot be part of a${role === 'assistant' ? 'n assistant' : ' user'} message.`,
+    message:
+      role === 'assistant'
+        ? l10n.t('The request was not sent: {0} cannot be part of an assistant message.', what[part])
+        : l10n.t('The request was not sent: {0} cannot be part of a user message.', what[part]),
   });
 }
 

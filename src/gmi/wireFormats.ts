@@ -1,5 +1,6 @@
 // The two wire formats behind one interface, so the client picks by `request.api` in one place:
 // request builder, stream decoder, whole-reply decoder.
+import * as l10n from '../l10n';
 import { buildChatCompletionsRequest, ChatCompletionsDecoder, chatCompletionsReplyEvents } from './chatCompletions';
 import { errorFromStreamPayload } from './errors';
 import { buildMessagesRequest, MessagesDecoder, messagesReplyEvents } from './messages';
@@ -34,10 +35,10 @@ export function nonStreamedEvents(api: WireApi, text: string, secrets: Secrets):
   try {
     json = JSON.parse(text) as Record<string, unknown>;
   } catch {
-    return [{ type: 'error', error: { kind: 'stream', message: 'GMI sent a reply that is neither a stream nor valid JSON. Try again.', action: 'retry' }, partial: false }];
+    return [{ type: 'error', error: { kind: 'stream', message: l10n.t('GMI sent a reply that is neither a stream nor valid JSON. Try again.'), action: 'retry' }, partial: false }];
   }
   if (!json || typeof json !== 'object') {
-    return [{ type: 'error', error: { kind: 'stream', message: 'GMI sent a reply that is neither a stream nor a JSON object. Try again.', action: 'retry' }, partial: false }];
+    return [{ type: 'error', error: { kind: 'stream', message: l10n.t('GMI sent a reply that is neither a stream nor a JSON object. Try again.'), action: 'retry' }, partial: false }];
   }
   if (json.error || json.type === 'error') return [{ type: 'error', error: errorFromStreamPayload(json, secrets), partial: false }];
   return WIRE_FORMATS[api].wholeReply(json, secrets);

@@ -2,6 +2,7 @@
 // thinking as a collapsed <details> section, model and tokens per reply, and the errors shown.
 // No `vscode` import.
 import type { StoredMessage } from '../chat/conversation';
+import * as l10n from '../l10n';
 
 export interface ExportOptions {
   title: string;
@@ -9,33 +10,35 @@ export interface ExportOptions {
   createdAt?: number;
 }
 
-const STATE_NOTE: Partial<Record<NonNullable<StoredMessage['state']>, string>> = {
-  stopped: 'stopped by the user',
-  interrupted: 'interrupted',
-  error: 'failed',
-  streaming: 'still streaming when exported',
-};
+/** A function: l10n.t must run after activation set the translator, not at import. */
+const stateNote = (state: NonNullable<StoredMessage['state']>): string | undefined =>
+  ({
+    stopped: l10n.t('stopped by the user'),
+    interrupted: l10n.t('interrupted'),
+    error: l10n.t('failed'),
+    streaming: l10n.t('still streaming when exported'),
+  })[state as string];
 
 export function exportMarkdown(messages: readonly StoredMessage[], options: ExportOptions): string {
   const out: string[] = [`# ${oneLine(options.title)}`];
-  if (options.createdAt) out.push(`_Started ${utc(options.createdAt)}_`);
+  if (options.createdAt) out.push(`_${l10n.t('Started {0}', utc(options.createdAt))}_`);
   for (const m of messages) {
     if (m.role === 'user') {
-      out.push('## Question');
+      out.push(`## ${l10n.t('Question')}`);
       if (m.notice) out.push(quote(m.notice));
       out.push(closeOpenFence(m.text));
     } else if (m.role === 'assistant') {
-      out.push(`## Answer`);
+      out.push(`## ${l10n.t('Answer')}`);
       const about = replyLine(m);
       if (about) out.push(`_${about}_`);
       if (m.notice) out.push(quote(m.notice));
       if (m.thinking) {
         // Blank lines around the body so Markdown inside <details> still renders as Markdown.
-        out.push(`<details>\n<summary>Thinking</summary>\n\n${closeOpenFence(m.thinking).replace(/<\/details>/gi, '&lt;/details>')}\n\n</details>`);
+        out.push(`<details>\n<summary>${l10n.t('Thinking')}</summary>\n\n${closeOpenFence(m.thinking).replace(/<\/details>/gi, '&lt;/details>')}\n\n</details>`);
       }
       if (m.text) out.push(closeOpenFence(m.text));
     } else {
-      out.push(quote(`**Error:** ${m.text}`));
+      out.push(quote(`**${l10n.t('Error:')}** ${m.text}`));
     }
   }
   return `${out.join('\n\n')}\n`;
@@ -47,10 +50,10 @@ function replyLine(m: StoredMessage): string {
   if (m.model) parts.push(`\`${m.model}\``);
   const { inputTokens, outputTokens } = m.usage ?? {};
   if (inputTokens !== undefined || outputTokens !== undefined) {
-    const tokens = [inputTokens !== undefined ? `${count(inputTokens)} in` : '', outputTokens !== undefined ? `${count(outputTokens)} out` : ''];
-    parts.push(`tokens: ${tokens.filter(Boolean).join(', ')}`);
+    const tokens = [inputTokens !== undefined ? l10n.t('{0} in', count(inputTokens)) : '', outputTokens !== undefined ? l10n.t('{0} out', count(outputTokens)) : ''];
+    parts.push(l10n.t('tokens: {0}', tokens.filter(Boolean).join(', ')));
   }
-  const note = m.state ? STATE_NOTE[m.state] : undefined;
+  const note = m.state ? stateNote(m.state) : undefined;
   if (note) parts.push(note);
   return parts.join(' · ');
 }

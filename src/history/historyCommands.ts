@@ -1,5 +1,6 @@
 // New Chat, Show Chat History, Export Chat as Markdown, and opening/deleting a stored conversation.
 // A reply still streaming is stopped (and saved) before the sidebar switches conversations.
+import { NEXT_STEPS } from '../actions/nextSteps';
 import * as vscode from 'vscode';
 import type { CurrentConversation } from './currentConversation';
 import { exportMarkdown } from './exportMarkdown';
@@ -51,7 +52,7 @@ export class HistoryCommands {
     for (const p of problems) this.deps.log.warn(`Chat history: ${p}`);
     if (!opened) {
       void vscode.window
-        .showWarningMessage('That conversation could not be opened: its file is missing or could not be read. The GMI log says more.', 'Show Log')
+        .showWarningMessage(vscode.l10n.t('That conversation could not be opened: its file is missing or could not be read. The GMI log says more.'), NEXT_STEPS.openLog.label)
         .then((pick) => pick && vscode.commands.executeCommand('gmi.showLog'));
       return false;
     }
@@ -69,7 +70,7 @@ export class HistoryCommands {
     const { current, history } = this.deps;
     const messages = current.conversation.messages;
     if (messages.length === 0) {
-      void vscode.window.showInformationMessage('The chat is empty: ask something first, or open a conversation from the history.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('The chat is empty: ask something first, or open a conversation from the history.'));
       return;
     }
     const entry = history.entry(current.id);

@@ -1,5 +1,6 @@
 // What the history list shows and how typing filters it. No `vscode` import: the quick pick in
 // historyPicker.ts adds its buttons to these plain items.
+import * as l10n from '../l10n';
 
 /** One conversation as the index describes it (enough to list it without reading its file). */
 export interface HistoryEntry {
@@ -44,8 +45,8 @@ export interface HistoryItem {
 
 /** Label: the title; description: the model (and "current"); detail: date · messages · size. */
 export function historyItem(entry: HistoryEntry, currentId: string | undefined, now: number): HistoryItem {
-  const description = [entry.id === currentId ? 'current' : '', entry.model ?? ''].filter(Boolean).join(' · ');
-  const messages = `${entry.messageCount} message${entry.messageCount === 1 ? '' : 's'}`;
+  const description = [entry.id === currentId ? l10n.t('current') : '', entry.model ?? ''].filter(Boolean).join(' · ');
+  const messages = entry.messageCount === 1 ? l10n.t('1 message') : l10n.t('{0} messages', entry.messageCount);
   return { id: entry.id, label: entry.title, description, detail: `${formatDate(entry.updatedAt, now)} · ${messages} · ${formatSize(entry.size)}` };
 }
 
@@ -56,8 +57,8 @@ export function formatDate(ms: number, now: number): string {
   const date = new Date(ms);
   const day = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
   const days = Math.round((day(new Date(now)) - day(date)) / 86_400_000);
-  if (days === 0) return `Today ${date.toLocaleTimeString(undefined, TIME)}`;
-  if (days === 1) return `Yesterday ${date.toLocaleTimeString(undefined, TIME)}`;
+  if (days === 0) return l10n.t('Today {0}', date.toLocaleTimeString(undefined, TIME));
+  if (days === 1) return l10n.t('Yesterday {0}', date.toLocaleTimeString(undefined, TIME));
   return date.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', ...TIME });
 }
 

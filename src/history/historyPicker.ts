@@ -27,9 +27,9 @@ export interface HistoryPickerHandle {
   pressButton(id: string, button: 'rename' | 'delete'): Promise<void>;
 }
 
-const RENAME: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: 'Rename' };
-const DELETE: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('trash'), tooltip: 'Delete' };
-const PLACEHOLDER = 'Filter by title or text · Enter opens the conversation in the sidebar';
+const RENAME: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: vscode.l10n.t('Rename') };
+const DELETE: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('trash'), tooltip: vscode.l10n.t('Delete') };
+const placeholder = () => vscode.l10n.t('Filter by title or text · Enter opens the conversation in the sidebar');
 /** Files read at once while loading the text for the first filter. */
 const READ_CONCURRENCY = 16;
 
@@ -46,7 +46,7 @@ export class HistoryPicker {
   show(): void {
     const { history, current } = this.deps;
     const qp = vscode.window.createQuickPick<Item>();
-    qp.title = 'GMI: Chat History';
+    qp.title = vscode.l10n.t('GMI: Chat History');
     qp.matchOnDescription = false;
     qp.matchOnDetail = false;
     // Lower-cased text of each conversation, read on the first filter and kept while the pick is open.
@@ -76,7 +76,7 @@ export class HistoryPicker {
       const keep = items.find((i) => i.id === active);
       if (keep) qp.activeItems = [keep];
       qp.placeholder =
-        items.length > 0 ? PLACEHOLDER : history.list().length === 0 ? 'No saved conversations yet' : 'No conversation matches the filter';
+        items.length > 0 ? placeholder() : history.list().length === 0 ? vscode.l10n.t('No saved conversations yet') : vscode.l10n.t('No conversation matches the filter');
     };
     const loadTexts = (): Promise<void> => {
       textsLoading ??= (async () => {
@@ -102,9 +102,9 @@ export class HistoryPicker {
       if (!entry) return;
       paused = true;
       const title = await vscode.window.showInputBox({
-        title: 'Rename Conversation',
+        title: vscode.l10n.t('Rename Conversation'),
         value: entry.title,
-        prompt: 'Leave empty to name it after its first question again.',
+        prompt: vscode.l10n.t('Leave empty to name it after its first question again.'),
       });
       paused = false;
       if (title !== undefined) await history.rename(id, title);
@@ -116,14 +116,15 @@ export class HistoryPicker {
       if (!entry) return;
       paused = true;
       qp.ignoreFocusOut = true;
+      const del = vscode.l10n.t('Delete');
       const answer = await vscode.window.showWarningMessage(
-        `Delete the conversation "${entry.title}"?`,
-        { modal: true, detail: `${entry.messageCount} messages. This cannot be undone.` },
-        'Delete',
+        vscode.l10n.t('Delete the conversation "{0}"?', entry.title),
+        { modal: true, detail: entry.messageCount === 1 ? vscode.l10n.t('1 message. This cannot be undone.') : vscode.l10n.t('{0} messages. This cannot be undone.', entry.messageCount) },
+        del,
       );
       qp.ignoreFocusOut = false;
       paused = false;
-      if (answer === 'Delete') {
+      if (answer === del) {
         await this.deps.remove(id);
         liveText = undefined;
       }

@@ -1,6 +1,7 @@
 // Opens this window's history: a folder per workspace under the extension's workspace storage (a
 // window with no folder uses one shared folder under the global storage), the old workspace-state
 // conversation migrated once, and the conversation shown last restored.
+import { NEXT_STEPS } from '../actions/nextSteps';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ConversationStore } from '../chat/conversationStore';
@@ -33,12 +34,12 @@ export async function openHistory(
   } catch (err) {
     // The chat still works in memory; the old conversation stays in workspace state for the next start.
     log.error(`Chat history: could not open ${history.dir}: ${describe(err)}`);
-    reportOnce(`GMI could not open its chat history folder (${describe(err)}). The chat works, but may not be saved.`);
+    reportOnce(vscode.l10n.t('GMI could not open its chat history folder ({0}). The chat works, but may not be saved.', describe(err)));
   }
   const store = new ConversationStore({
     onError: (err) => {
       log.error(`Chat history: a conversation could not be saved: ${describe(err)}`);
-      reportOnce(`GMI could not save the chat to disk (${describe(err)}). It stays open in this window; check the free space of the disk.`);
+      reportOnce(vscode.l10n.t('GMI could not save the chat to disk ({0}). It stays open in this window; check the free space of the disk.', describe(err)));
     },
   });
   const { current, problems } = await CurrentConversation.restore(history, store);
@@ -53,7 +54,7 @@ let reported = false;
 function reportOnce(message: string): void {
   if (reported) return;
   reported = true;
-  void vscode.window.showWarningMessage(message, 'Show Log').then((pick) => pick && vscode.commands.executeCommand('gmi.showLog'));
+  void vscode.window.showWarningMessage(message, NEXT_STEPS.openLog.label).then((pick) => pick && vscode.commands.executeCommand('gmi.showLog'));
 }
 
 function describe(err: unknown): string {

@@ -31,7 +31,7 @@ export class ModelService implements vscode.Disposable {
     private readonly log: Log,
   ) {
     this.statusItem = vscode.window.createStatusBarItem('gmi.model', vscode.StatusBarAlignment.Right, 100);
-    this.statusItem.name = 'GMI Model';
+    this.statusItem.name = vscode.l10n.t('GMI Model');
     this.statusItem.command = 'gmi.selectModel';
     this.refreshStatus();
     this.statusItem.show();
@@ -40,7 +40,7 @@ export class ModelService implements vscode.Disposable {
   refreshStatus(): void {
     const model = readSettings().model;
     this.statusItem.text = `$(sparkle) ${shortName(model)}`;
-    this.statusItem.tooltip = new vscode.MarkdownString(`GMI model: \`${model}\`\n\nClick to choose another model.`);
+    this.statusItem.tooltip = new vscode.MarkdownString(vscode.l10n.t('GMI model: {0}', `\`${model}\``) + `\n\n${vscode.l10n.t('Click to choose another model.')}`);
   }
 
   /** Context length and reply budget for a model: live list first, then the catalog. */
@@ -95,17 +95,17 @@ export class ModelService implements vscode.Disposable {
   async pick(): Promise<string | undefined> {
     const current = readSettings().model;
     const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { id: string }>();
-    qp.title = 'GMI: Select Model';
-    qp.placeholder = `Current: ${current} — type to filter, or enter any model id`;
+    qp.title = vscode.l10n.t('GMI: Select Model');
+    qp.placeholder = vscode.l10n.t('Current: {0} — type to filter, or enter any model id', current);
     qp.matchOnDescription = true;
     const setItems = (models: ModelInfo[], live: boolean) => {
       const items = models.map((m) => ({
         id: m.id,
         label: m.id,
-        description: [m.id === current ? 'current' : undefined, m.contextLength ? `${formatTokens(m.contextLength)} context` : undefined]
+        description: [m.id === current ? vscode.l10n.t('current') : undefined, m.contextLength ? vscode.l10n.t('{0} context', formatTokens(m.contextLength)) : undefined]
           .filter(Boolean)
           .join(' · '),
-        detail: live ? undefined : 'from the built-in catalog',
+        detail: live ? undefined : vscode.l10n.t('from the built-in catalog'),
       }));
       qp.items = items;
       qp.activeItems = items.filter((i) => i.id === current);
@@ -117,7 +117,7 @@ export class ModelService implements vscode.Disposable {
     void this.fetchLive().then((models) => {
       qp.busy = false;
       if (models) setItems(mergeWithCatalog(models), true);
-      else if (!cached) qp.placeholder = 'Live model list unavailable (no key yet, or offline): showing the built-in catalog';
+      else if (!cached) qp.placeholder = vscode.l10n.t('Live model list unavailable (no key yet, or offline): showing the built-in catalog');
     });
     const picked = await new Promise<string | undefined>((resolve) => {
       qp.onDidAccept(() => {
@@ -130,7 +130,7 @@ export class ModelService implements vscode.Disposable {
     qp.dispose();
     if (!picked) return undefined;
     if (!picked.includes('/')) {
-      void vscode.window.showWarningMessage(`GMI model ids are fully qualified (like anthropic/claude-sonnet-4.5); "${picked}" will likely be rejected.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('GMI model ids are fully qualified (like anthropic/claude-sonnet-4.5); "{0}" will likely be rejected.', picked));
     }
     await setModel(picked);
     this.refreshStatus();

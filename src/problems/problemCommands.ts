@@ -45,9 +45,9 @@ export class ProblemCommands {
       system: FIX_SYSTEM_PROMPT,
       message,
       progressTitle: vscode.l10n.t('GMI: Fixing the problem'),
-      name: 'Fix',
-      command: 'Fix with GMI',
-      subject: 'code around the problem',
+      name: vscode.l10n.t('Fix'),
+      command: vscode.l10n.t('Fix with GMI'),
+      subject: vscode.l10n.t('code around the problem'),
     });
   }
 

@@ -19,33 +19,32 @@ export interface ManageModelsDeps {
   providerAvailable: boolean;
 }
 
-const TITLE = 'GMI: Manage Models';
+const title = () => vscode.l10n.t('GMI: Manage Models');
 
 export async function manageModels(deps: ManageModelsDeps): Promise<void> {
   const { keys } = deps;
   if (!(await keys.hasKey())) {
-    const key = await keys.prompt('Paste your GMI Cloud API key to use GMI models. It is kept in VS Code\'s Secret Storage, never in settings.');
+    const key = await keys.prompt(vscode.l10n.t("Paste your GMI Cloud API key to use GMI models. It is kept in VS Code's Secret Storage, never in settings."));
     if (!key) return;
     if (!deps.providerAvailable) return noteNeeds104(keys, true);
     return chooseModels(deps);
   }
   if (!deps.providerAvailable) return noteNeeds104(keys, false);
 
-  const choose = { label: '$(list-selection) Choose Models…', detail: 'Which GMI models VS Code’s chat lists in its model picker', id: 'choose' as const };
-  const replace = { label: '$(key) Replace API Key…', detail: 'Stored in VS Code’s Secret Storage', id: 'key' as const };
-  const picked = await vscode.window.showQuickPick([choose, replace], { title: TITLE, placeHolder: 'GMI Cloud in VS Code’s chat' });
+  const choose = { label: `$(list-selection) ${vscode.l10n.t('Choose Models…')}`, detail: vscode.l10n.t('Which GMI models VS Code’s chat lists in its model picker'), id: 'choose' as const };
+  const replace = { label: `$(key) ${vscode.l10n.t('Replace API Key…')}`, detail: vscode.l10n.t('Stored in VS Code’s Secret Storage'), id: 'key' as const };
+  const picked = await vscode.window.showQuickPick([choose, replace], { title: title(), placeHolder: vscode.l10n.t('GMI Cloud in VS Code’s chat') });
   if (picked?.id === 'choose') return chooseModels(deps);
   if (picked?.id === 'key') {
     const key = await keys.prompt();
-    if (key) void vscode.window.showInformationMessage('GMI API key replaced. VS Code’s chat uses it from the next request.');
+    if (key) void vscode.window.showInformationMessage(vscode.l10n.t('GMI API key replaced. VS Code’s chat uses it from the next request.'));
   }
 }
 
 async function noteNeeds104(keys: ApiKeyStore, justSaved: boolean): Promise<void> {
-  const replace = 'Replace API Key…';
-  const text =
-    `${justSaved ? 'GMI API key saved in Secret Storage. ' : ''}GMI models appear in VS Code’s own chat from VS Code 1.104 on ` +
-    `(this is ${vscode.version}); here, use the GMI chat in the sidebar.`;
+  const replace = vscode.l10n.t('Replace API Key…');
+  const needs = vscode.l10n.t('GMI models appear in VS Code’s own chat from VS Code 1.104 on (this is {0}); here, use the GMI chat in the sidebar.', vscode.version);
+  const text = justSaved ? `${vscode.l10n.t('GMI API key saved in Secret Storage.')} ${needs}` : needs;
   const pick = await vscode.window.showInformationMessage(text, ...(justSaved ? [] : [replace]));
   if (pick === replace) await keys.prompt();
 }
@@ -63,8 +62,8 @@ async function chooseModels(deps: ManageModelsDeps): Promise<void> {
     picked: !hidden.has(m.id),
   }));
   const chosen = await vscode.window.showQuickPick(items, {
-    title: `${TITLE}: models in VS Code’s chat`,
-    placeHolder: live ? 'Tick the models to list in the model picker' : 'Live model list unavailable: showing the built-in catalog',
+    title: vscode.l10n.t('{0}: models in VS Code’s chat', title()),
+    placeHolder: live ? vscode.l10n.t('Tick the models to list in the model picker') : vscode.l10n.t('Live model list unavailable: showing the built-in catalog'),
     canPickMany: true,
     matchOnDescription: true,
   });
@@ -75,7 +74,7 @@ async function chooseModels(deps: ManageModelsDeps): Promise<void> {
   );
   const message =
     chosen.length === 0
-      ? 'No GMI model is listed in VS Code’s chat now. Run “GMI: Manage Models” to list some again.'
-      : `${chosen.length} of ${list.length} GMI models are listed in VS Code’s chat.`;
+      ? vscode.l10n.t('No GMI model is listed in VS Code’s chat now. Run “GMI: Manage Models” to list some again.')
+      : vscode.l10n.t('{0} of {1} GMI models are listed in VS Code’s chat.', chosen.length, list.length);
   void (chosen.length === 0 ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
 }

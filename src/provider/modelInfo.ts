@@ -1,5 +1,6 @@
 // A GMI model (live /models entry merged with the catalog) → the model VS Code's chat lists.
 // No `vscode` import.
+import * as l10n from '../l10n';
 import type { ModelInfo, WireApi } from '../gmi/types';
 import type { LmChatInformation } from './vscodeLm';
 
@@ -56,17 +57,21 @@ export function modelLimits(model: ModelInfo, defaults: ModelDefaults): { maxInp
 export function toChatInformation(model: ModelInfo, caps: ModelCapabilities, api: WireApi, defaults: ModelDefaults): LmChatInformation {
   const { maxInputTokens, maxOutputTokens, contextLength } = modelLimits(model, defaults);
   const short = model.id.slice(model.id.lastIndexOf('/') + 1);
-  const abilities = [caps.toolCalling ? 'tools' : undefined, caps.imageInput ? 'images' : undefined].filter(Boolean);
+  const abilities = caps.toolCalling && caps.imageInput ? l10n.t('tools and images') : caps.toolCalling ? l10n.t('tools') : caps.imageInput ? l10n.t('images') : '';
+  const apiName = api === 'messages' ? l10n.t('Messages API') : l10n.t('Chat Completions API');
   return {
     id: model.id,
     name: readableModelName(model.id),
     family: short.toLowerCase(),
     version: model.id,
-    detail: `${formatTokens(contextLength)} context`,
-    tooltip:
-      `${model.id} on GMI Cloud: ${formatTokens(contextLength)} tokens of context, replies up to ${formatTokens(maxOutputTokens)}` +
-      `${abilities.length ? `; ${abilities.join(' and ')}` : ''}; ${api === 'messages' ? 'Messages' : 'Chat Completions'} API` +
-      `${model.fromCatalog ? ' (limits from the built-in catalog)' : ''}.`,
+    detail: l10n.t('{0} context', formatTokens(contextLength)),
+    tooltip: [
+      l10n.t('{0} on GMI Cloud: {1} tokens of context, replies up to {2}', model.id, formatTokens(contextLength), formatTokens(maxOutputTokens)),
+      abilities,
+      model.fromCatalog ? l10n.t('{0} (limits from the built-in catalog)', apiName) : apiName,
+    ]
+      .filter(Boolean)
+      .join('; ') + '.',
     maxInputTokens,
     maxOutputTokens,
     capabilities: { toolCalling: caps.toolCalling, imageInput: caps.imageInput },

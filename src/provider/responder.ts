@@ -2,6 +2,7 @@
 // text / thinking / complete tool calls back as VS Code parts, records usage, and turns failures
 // into errors with the sidebar's wording and next steps. No `vscode` import: the host passes the
 // running VS Code's part classes and error factories in, so this is tested in plain Node.
+import * as l10n from '../l10n';
 import { failureActions, nextStepsSentence } from '../actions/nextSteps';
 import type { StreamingClient } from '../chat/chatService';
 import type { RequestOptions } from '../config/requestPolicy';
@@ -152,7 +153,7 @@ export async function respond(
     }
   } catch (err) {
     // The client promises not to throw; if something still does, say so instead of hanging.
-    failure = { kind: 'unknown', message: `Unexpected error: ${err instanceof Error ? err.message : String(err)}`, action: 'retry' };
+    failure = { kind: 'unknown', message: l10n.t('Unexpected error: {0}', err instanceof Error ? err.message : String(err)), action: 'retry' };
   } finally {
     subscription.dispose();
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { NEXT_STEPS } from '../actions/nextSteps';
 import type { Connection } from '../connection';
 import { readSettings } from '../config/settings';
 import { contextBudget, cutText, estimateTokens } from '../chat/context';
@@ -37,12 +38,18 @@ interface Proposal {
   command: string;
 }
 
-const REFACTOR_TASK = { progressTitle: 'GMI: Refactoring', name: 'Refactor', command: 'Refactor Selection', subject: 'selected code' } as const;
+/** Refactor Selection's words (a function: read when the command runs). */
+const refactorTask = () => ({
+  progressTitle: vscode.l10n.t('GMI: Refactoring'),
+  name: vscode.l10n.t('Refactor'),
+  command: vscode.l10n.t('Refactor Selection'),
+  subject: vscode.l10n.t('selected code'),
+});
 
 const notApplied = (command: string) =>
-  `Not applied: the original code changed after GMI made this proposal, so applying it could overwrite your edits. Run ${command} again.`;
+  vscode.l10n.t('Not applied: the original code changed after GMI made this proposal, so applying it could overwrite your edits. Run {0} again.', command);
 const changedWhileWriting = (task: Pick<CodeTask, 'subject' | 'command'>) =>
-  `Not applied: the ${task.subject} changed while GMI was writing the proposal, so applying it could overwrite your edits. Run ${task.command} again.`;
+  vscode.l10n.t('Not applied: the {0} changed while GMI was writing the proposal, so applying it could overwrite your edits. Run {1} again.', task.subject, task.command);
 
 /**
  * Refactor Selection and "Apply to selection": a proposal is shown in VS Code's diff editor; Apply
@@ -85,7 +92,7 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
   async refactorSelection(editor = vscode.window.activeTextEditor): Promise<void> {
     const sel = selectionContext(editor);
     if (!editor || !sel) {
-      void vscode.window.showInformationMessage('Select the code to refactor first.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Select the code to refactor first.'));
       return;
     }
     // Followed from now on: the user may keep typing while the instruction box is open and while
@@ -95,15 +102,15 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
     const linePrefix = doc.lineAt(sel.range.start.line).text.slice(0, sel.range.start.character);
     try {
       const instruction = await vscode.window.showInputBox({
-        title: 'GMI: Refactor Selection',
-        prompt: 'How should the selected code change?',
+        title: vscode.l10n.t('GMI: Refactor Selection'),
+        prompt: vscode.l10n.t('How should the selected code change?'),
         value: DEFAULT_REFACTOR_INSTRUCTION,
         valueSelection: [0, DEFAULT_REFACTOR_INSTRUCTION.length],
         ignoreFocusOut: true,
       });
       if (instruction === undefined) return;
       if (!this.ranges.current(tracked)) {
-        void vscode.window.showErrorMessage('The selected code changed before the refactor started. Select it again and run Refactor Selection.');
+        void vscode.window.showErrorMessage(vscode.l10n.t('The selected code changed before the refactor started. Select it again and run Refactor Selection.'));
         return;
       }
 
@@ -114,10 +121,10 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
       const cut = cutText(sel.context.text, budget);
       if (cut.cut) {
         this.ranges.narrow(tracked, cut.text.length);
-        if (cut.notice) void vscode.window.showWarningMessage(`${cut.notice} Only that part will be refactored.`);
+        if (cut.notice) void vscode.window.showWarningMessage(`${cut.notice} ${vscode.l10n.t('Only that part will be refactored.')}`);
       }
       const message = buildRefactorMessage({ ...sel.context, text: cut.text, linePrefix }, instruction.trim() || DEFAULT_REFACTOR_INSTRUCTION);
-      await this.proposeFromModel(tracked, { ...REFACTOR_TASK, system: REFACTOR_SYSTEM_PROMPT, message }, estimateTokens(cut.text));
+      await this.proposeFromModel(tracked, { ...refactorTask(), system: REFACTOR_SYSTEM_PROMPT, message }, estimateTokens(cut.text));
     } finally {
       // A proposal keeps its range; otherwise it is no longer followed.
       if (this.proposal?.range !== tracked) this.ranges.release(tracked);
@@ -145,7 +152,7 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
     if (reply === undefined) return;
     const code = loadCodeBlocks().pickRefactorCode(reply);
     if (code === undefined) {
-      await this.offerReply(`GMI replied without code, so nothing was changed: ${summary(reply)}`, reply, 'info');
+      await this.offerReply(vscode.l10n.t('GMI replied without code, so nothing was changed: {0}', summary(reply)), reply, 'info');
       return;
     }
     const now = this.ranges.current(tracked);
@@ -159,7 +166,7 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
 
   /** A message with "Open Reply", which shows the whole reply (nothing received is lost). */
   private async offerReply(message: string, reply: string, severity: 'info' | 'error'): Promise<void> {
-    const open = 'Open Reply';
+    const open = vscode.l10n.t('Open Reply');
     const pick = severity === 'info' ? await vscode.window.showInformationMessage(message, open) : await vscode.window.showErrorMessage(message, open);
     if (pick === open) {
       const d = await vscode.workspace.openTextDocument({ content: reply, language: 'markdown' });
@@ -186,7 +193,7 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
         const sub = token.onCancellationRequested(() => controller.abort());
         let text = '';
         let lastReport = 0;
-        progress.report({ message: `sending ~${inputTokens.toLocaleString()} tokens…` });
+        progress.report({ message: vscode.l10n.t('sending ~{0} tokens…', inputTokens.toLocaleString()) });
         try {
           for await (const ev of conn.client.stream(
             {
@@ -204,15 +211,15 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
               const lines = countLines(text);
               if (lines !== lastReport) {
                 lastReport = lines;
-                progress.report({ message: `${lines} line${lines === 1 ? '' : 's'} received` });
+                progress.report({ message: lines === 1 ? vscode.l10n.t('1 line received') : vscode.l10n.t('{0} lines received', lines) });
               }
             } else if (ev.type === 'error') {
-              void this.showBlocked(`${task.name} failed: ${ev.error.message}`, ev.error.action ? [ev.error.action] : []);
+              void this.showBlocked(vscode.l10n.t('{0} failed: {1}', task.name, ev.error.message), ev.error.action ? [ev.error.action] : []);
               return undefined;
             } else if (ev.type === 'end' && ev.reason === 'cancelled') {
               return undefined;
             } else if (ev.type === 'end' && ev.reason === 'length') {
-              void vscode.window.showWarningMessage(`The ${task.name.toLowerCase()} reply hit the maximum length (gmi.maxTokens) and may be incomplete: check it carefully.`);
+              void vscode.window.showWarningMessage(vscode.l10n.t('The {0} reply hit the maximum length (gmi.maxTokens) and may be incomplete: check it carefully.', task.name.toLowerCase()));
             }
           }
           return text;
@@ -224,7 +231,7 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
   }
 
   private async showBlocked(message: string, actions: string[]): Promise<void> {
-    const labels: Record<string, string> = { setApiKey: 'Set API Key', selectModel: 'Select Model', openSettings: 'Open Settings' };
+    const labels: Record<string, string> = { setApiKey: NEXT_STEPS.setApiKey.label, selectModel: NEXT_STEPS.selectModel.label, openSettings: NEXT_STEPS.openSettings.label };
     const buttons = actions.filter((a) => labels[a]).map((a) => labels[a]);
     const pick = await vscode.window.showErrorMessage(message, ...buttons);
     const action = Object.keys(labels).find((k) => labels[k] === pick);
@@ -237,7 +244,7 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
    * Shows original vs proposed in the diff editor and offers Apply / Discard. `tracked` is the range
    * as followed since Refactor started; without it (Apply from the chat) it is followed from now.
    */
-  async propose(doc: vscode.TextDocument, range: vscode.Range, code: string, tracked?: TrackedRange, command = 'Refactor Selection'): Promise<void> {
+  async propose(doc: vscode.TextDocument, range: vscode.Range, code: string, tracked?: TrackedRange, command = vscode.l10n.t('Refactor Selection')): Promise<void> {
     await this.clear();
     const taken = tracked ?? this.ranges.track(doc, range);
     const replacement = fitReplacement(code, {
@@ -249,30 +256,32 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
     const end = doc.offsetAt(range.end);
     const full = doc.getText();
     const id = ++this.seq;
-    const name = doc.uri.path.slice(doc.uri.path.lastIndexOf('/') + 1) || 'selection';
+    const name = doc.uri.path.slice(doc.uri.path.lastIndexOf('/') + 1) || vscode.l10n.t('selection');
     const leftUri = vscode.Uri.from({ scheme: SCHEME, path: `/${id}/original/${name}` });
     const rightUri = vscode.Uri.from({ scheme: SCHEME, path: `/${id}/proposed/${name}` });
     this.contents.set(leftUri.toString(), full);
     this.contents.set(rightUri.toString(), full.slice(0, start) + replacement + full.slice(end));
     this.proposal = { range: taken, replacement, leftUri, rightUri, command };
     await vscode.commands.executeCommand('setContext', 'gmi.refactorPending', true);
-    await vscode.commands.executeCommand('vscode.diff', leftUri, rightUri, `${name}: Original ↔ GMI Proposal`, {
+    await vscode.commands.executeCommand('vscode.diff', leftUri, rightUri, vscode.l10n.t('{0}: Original ↔ GMI Proposal', name), {
       preview: true,
       viewColumn: vscode.ViewColumn.Active,
     });
     this.log.info(`Refactor proposal for ${vscode.workspace.asRelativePath(doc.uri)} lines ${range.start.line + 1}-${range.end.line + 1}.`);
-    const pick = await vscode.window.showInformationMessage('GMI: Apply the proposed change?', 'Apply', 'Discard');
+    const apply = vscode.l10n.t('Apply');
+    const discard = vscode.l10n.t('Discard');
+    const pick = await vscode.window.showInformationMessage(vscode.l10n.t('GMI: Apply the proposed change?'), apply, discard);
     // The user may already have applied/discarded through the diff editor's title buttons.
     if (this.proposal?.leftUri.toString() !== leftUri.toString()) return;
-    if (pick === 'Apply') await this.apply();
-    else if (pick === 'Discard') await this.discard();
+    if (pick === apply) await this.apply();
+    else if (pick === discard) await this.discard();
   }
 
   /** Applies the pending proposal as one undoable edit; refuses if the original text changed. */
   async apply(): Promise<boolean> {
     const p = this.proposal;
     if (!p) {
-      void vscode.window.showInformationMessage('There is no GMI proposal to apply.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('There is no GMI proposal to apply.'));
       return false;
     }
     const target = this.ranges.current(p.range);
@@ -288,7 +297,7 @@ export class RefactorService implements vscode.Disposable, vscode.TextDocumentCo
     const ok = await vscode.workspace.applyEdit(edit);
     await this.clear();
     if (!ok) {
-      void vscode.window.showErrorMessage('VS Code could not apply the change (is the file read-only?).');
+      void vscode.window.showErrorMessage(vscode.l10n.t('VS Code could not apply the change (is the file read-only?).'));
       return false;
     }
     const editor = await vscode.window.showTextDocument(doc, { preserveFocus: false });

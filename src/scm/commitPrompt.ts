@@ -7,6 +7,7 @@
 // does not fit is cut at a line break if at least a quarter of the budget is left; every file after
 // that is named only. Files keep git's order in what is sent. The notice says how many files were
 // sent in full.
+import * as l10n from '../l10n';
 import { cutText, estimateTokens, formatCount } from '../chat/context';
 import { fencedBlock, inlineCode } from '../chat/prompts';
 
@@ -83,7 +84,7 @@ export function fitDiff(diff: string, budgetTokens: number): FittedDiff {
       continue;
     }
     if (!stopped && left >= budgetTokens / 4) {
-      const cut = cutText(files[i].text, left - 20, 'Diff');
+      const cut = cutText(files[i].text, left - 20, l10n.t('Diff'));
       parts[i] = `${cut.text}\n[… the rest of this file's diff was cut]\n`;
     }
     stopped = true;
@@ -91,7 +92,7 @@ export function fitDiff(diff: string, budgetTokens: number): FittedDiff {
   }
   const result: FittedDiff = { text: parts.join(''), notShown, files: files.length };
   if (notShown.length > 0) {
-    result.notice = `The changes were cut to fit the model's context: ${formatCount(full)} of ${formatCount(counted.length)} files were sent in full; the others by name only.`;
+    result.notice = l10n.t("The changes were cut to fit the model's context: {0} of {1} files were sent in full; the others by name only.", formatCount(full), formatCount(counted.length));
   }
   return result;
 }

@@ -16,7 +16,7 @@ export class UsageStatus implements vscode.Disposable {
     if (total.requests === 0) return;
     if (!this.item) {
       this.item = vscode.window.createStatusBarItem('gmi.usage', vscode.StatusBarAlignment.Right, 99);
-      this.item.name = 'GMI Usage';
+      this.item.name = vscode.l10n.t('GMI Usage');
       this.item.command = 'gmi.showLog';
     }
     this.item.text = statusText(total);

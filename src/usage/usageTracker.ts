@@ -2,6 +2,7 @@
 // shows no usage for third-party providers). No `vscode` import: the status bar item lives in
 // usageStatus.ts; the formatting here is tested in plain Node.
 import { replyUsage } from '../chat/replyUsage';
+import * as l10n from '../l10n';
 import type { Usage, WireApi } from '../gmi/types';
 
 export interface Cost {
@@ -122,8 +123,8 @@ export function usageLogLine(r: UsageRecord): string {
 
 /** Status bar text: the session's estimated cost, or its tokens when no cost is known. */
 export function statusText(t: UsageTotals): string {
-  if (t.requests > t.unpriced) return `$(pulse) GMI ~${formatUsd(t.usd)}`;
-  return `$(pulse) GMI ${formatCount(t.inputTokens + t.outputTokens)} tokens`;
+  if (t.requests > t.unpriced) return `$(pulse) ${l10n.t('GMI ~{0}', formatUsd(t.usd))}`;
+  return `$(pulse) ${l10n.t('GMI {0} tokens', formatCount(t.inputTokens + t.outputTokens))}`;
 }
 
 const cell = (s: string) => s.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
@@ -131,18 +132,20 @@ const cell = (s: string) => s.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
 /** Markdown tooltip: one row per model, then the totals and what the numbers are. */
 export function usageTooltip(models: readonly ModelTotals[], total: UsageTotals): string {
   const cost = (t: UsageTotals) =>
-    t.requests === t.unpriced ? 'unknown' : `~${formatUsd(t.usd)}${t.unpriced ? ` + ${t.unpriced} unpriced` : ''}`;
+    t.requests === t.unpriced ? l10n.t('unknown') : t.unpriced ? l10n.t('~{0} + {1} unpriced', formatUsd(t.usd), t.unpriced) : `~${formatUsd(t.usd)}`;
   const row = (name: string, t: UsageTotals) =>
     `| ${name} | ${t.requests} | ${count.format(t.inputTokens)} | ${count.format(t.cachedTokens)} | ${count.format(t.outputTokens)} | ${cost(t)} |`;
   const asOf = models.map((m) => m.pricesAsOf).filter((d): d is string => !!d).sort().pop();
   return [
-    '**GMI usage in VS Code’s chat, this session**',
+    `**${l10n.t('GMI usage in VS Code’s chat, this session')}**`,
     '',
-    '| Model | Requests | Input | Cached | Output | Cost |',
+    `| ${[l10n.t('Model'), l10n.t('Requests'), l10n.t('Input'), l10n.t('Cached'), l10n.t('Output'), l10n.t('Cost')].join(' | ')} |`,
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...models.map((m) => row(cell(m.model), m)),
-    ...(models.length > 1 ? [row('**Total**', total)] : []),
+    ...(models.length > 1 ? [row(`**${l10n.t('Total')}**`, total)] : []),
     '',
-    `Costs are estimates from GMI’s list prices${asOf ? ` as of ${asOf}` : ''}; your invoice is authoritative. Click for the GMI log (one line per response).`,
+    asOf
+      ? l10n.t('Costs are estimates from GMI’s list prices as of {0}; your invoice is authoritative. Click for the GMI log (one line per response).', asOf)
+      : l10n.t('Costs are estimates from GMI’s list prices; your invoice is authoritative. Click for the GMI log (one line per response).'),
   ].join('\n');
 }

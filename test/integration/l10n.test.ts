@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseWebviewStrings, WEBVIEW_STRING_KEYS } from '../../src/protocol/webviewStrings';
 import { buildWebviewStrings } from '../../src/views/webviewStrings';
+import { errorFromResponse } from '../../src/gmi/errors';
 import { extension } from './helpers';
 
 interface ContributedCommand {
@@ -42,6 +43,14 @@ describe('localisation', () => {
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = (extension().packageJSON.contributes.commands as ContributedCommand[]).filter((c) => !registered.has(c.command));
     assert.deepEqual(missing, []);
+  });
+
+  it('activation points the translator of code without `vscode` (src/gmi, chat/, next steps) at vscode.l10n.t', async () => {
+    await extension().activate();
+    const translate = (globalThis as Record<symbol, unknown>)[Symbol.for('gmi-cloud.gmi-vscode.translate')];
+    assert.equal(typeof translate, 'function');
+    assert.equal((translate as (m: string, ...a: string[]) => string)('Try again in {0}.', '2 seconds'), 'Try again in 2 seconds.');
+    assert.equal(errorFromResponse({ status: 401, body: '' }).message, 'GMI rejected the API key (HTTP 401). Set a new key with "GMI: Set API Key".');
   });
 
   it('the webview table from vscode.l10n.t: every key, English, templates left for the webview', () => {

@@ -3,6 +3,7 @@
 // visible attributes and text children, createTextNode, append and friends, and HTML text inside
 // templates). A key passed to t() is not a word. Used by test/unit/webview-l10n.test.ts.
 import ts from 'typescript';
+import { literalParts, textOf } from './hostStrings';
 
 export interface HardCodedWord {
   line: number;
@@ -38,31 +39,6 @@ function htmlWords(text: string): string[] {
   return [...words, ...between];
 }
 
-function literalParts(node: ts.Node, out: ts.Node[]): void {
-  if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 't') {
-    // t(key, …args): the key is no word; its arguments may still be
-    node.arguments.slice(1).forEach((a) => literalParts(a, out));
-    return;
-  }
-  if (ts.isBinaryExpression(node) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken].includes(node.operatorToken.kind)) return;
-  if (ts.isConditionalExpression(node)) {
-    literalParts(node.whenTrue, out);
-    literalParts(node.whenFalse, out);
-    return;
-  }
-  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) out.push(node);
-  else if (ts.isTemplateExpression(node)) {
-    out.push(node.head);
-    for (const span of node.templateSpans) {
-      literalParts(span.expression, out);
-      out.push(span.literal);
-    }
-  } else if (ts.isParenthesizedExpression(node) || ts.isBinaryExpression(node) || ts.isArrayLiteralExpression(node)) {
-    ts.forEachChild(node, (c) => literalParts(c, out));
-  }
-}
-
-const textOf = (n: ts.Node): string => (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) ? n.text : (n as ts.TemplateLiteralLikeNode).text);
 
 export function findHardCodedEnglish(source: string, fileName = 'source.ts'): HardCodedWord[] {
   const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true);
