@@ -1,6 +1,7 @@
 // Image checks shared by the webview (before reading a pasted or dropped file) and the host (on
 // receipt, where they count): the type is read from the bytes' magic numbers, never from a name or
 // a declared type alone, and an image over MAX_IMAGE_BYTES is refused. No `vscode`, no Node APIs.
+import * as l10n from '../l10n';
 import type { ImageMediaType } from '../gmi/types';
 
 /** The largest image sent (Anthropic's per-image limit; GMI's OpenAI-style endpoint takes the same). */
@@ -78,7 +79,7 @@ export function checkImageBytes(bytes: Uint8Array): { ok: true; mediaType: Image
 
 /** "2.4 MB", "812 KB", "96 bytes" */
 export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} bytes`;
+  if (n < 1024) return l10n.t('{0} bytes', n);
   if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
   return `${(n / (1024 * 1024)).toFixed(1)} MB`;
 }

@@ -173,7 +173,7 @@ export class ChatService {
       } catch (err) {
         // e.g. SecretStorage or the network module failed to load: the question is kept, and the
         // user gets an error with Retry instead of a question left without an answer.
-        const message = `The request could not be started: ${err instanceof Error ? err.message : String(err)}`;
+        const message = l10n.t('The request could not be started: {0}', err instanceof Error ? err.message : String(err));
         this.deps.log?.warn(message);
         conversation.addError(undefined, message, ['retry', 'openLog']);
         return;
@@ -295,8 +295,8 @@ class RetryStatus {
   waiting(e: Extract<StreamEvent, { type: 'retry' }>): void {
     this.stopTimer();
     const secs = Math.max(1, Math.ceil(e.delayMs / 1000));
-    this.show(`Retrying in ${secs} s (${e.reason})`);
-    this.timer = setTimeout(() => this.show(`Retrying now (attempt ${e.attempt + 1} of ${e.maxRetries + 1}; ${e.reason})…`), e.delayMs);
+    this.show(l10n.t('Retrying in {0} s ({1})', secs, e.reason));
+    this.timer = setTimeout(() => this.show(l10n.t('Retrying now (attempt {0} of {1}; {2})…', e.attempt + 1, e.maxRetries + 1, e.reason)), e.delayMs);
     this.timer.unref?.();
   }
 

@@ -1,6 +1,7 @@
 // The state of one chat: an ordered list of messages and a change feed the host turns into
 // HostToWebview messages 1:1. No `vscode` import: plain Node, tested in plain Node.
 
+import * as l10n from '../l10n';
 import { randomUUID } from 'node:crypto';
 import { readStoredAttachment, type Attachment } from '../attachments/attachment';
 import {
@@ -33,7 +34,8 @@ export interface ConversationJSON {
 }
 
 /** Shown under a reply that was streaming when the window reloaded or VS Code quit. */
-export const INTERRUPTED_TEXT = 'The reply was interrupted because the window was reloaded or VS Code was closed.';
+/** The error under a reply cut off by a reload or quit (a function: words are read after activation). */
+export const interruptedText = (): string => l10n.t('The reply was interrupted because the window was reloaded or VS Code was closed.');
 
 export interface Disposable {
   dispose(): void;
@@ -246,7 +248,7 @@ export class Conversation {
       const err: StoredMessage = {
         id: newMessageId(),
         role: 'error',
-        text: INTERRUPTED_TEXT,
+        text: interruptedText(),
         actions: ['retry'],
         replyTo: last.id,
         createdAt: now(),

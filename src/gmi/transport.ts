@@ -55,20 +55,20 @@ export interface TransportOptions {
 
 /** Why an attempt is retried, in a few words for a status line ("rate limit reached, HTTP 429"). */
 export function shortReason(e: GmiErrorInfo): string {
-  const http = e.status ? `, HTTP ${e.status}` : '';
+  const http = (words: string): string => (e.status ? l10n.t('{0}, HTTP {1}', words, e.status) : words);
   switch (e.kind) {
     case 'rateLimit':
-      return `rate limit reached${http}`;
+      return http(l10n.t('rate limit reached'));
     case 'overloaded':
-      return `GMI is overloaded${http}`;
+      return http(l10n.t('GMI is overloaded'));
     case 'server':
-      return `server error${http}`;
+      return http(l10n.t('server error'));
     case 'timeout':
-      return e.status ? `timed out${http}` : 'no answer in time';
+      return e.status ? http(l10n.t('timed out')) : l10n.t('no answer in time');
     case 'network':
-      return 'connection failed';
+      return l10n.t('connection failed');
     case 'stream':
-      return 'the reply was cut off';
+      return l10n.t('the reply was cut off');
     default:
       return e.status ? `HTTP ${e.status}` : e.kind;
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {
   Conversation,
-  INTERRUPTED_TEXT,
+  interruptedText,
   newMessageId,
   type ConversationChange,
   type StoredMessage,
@@ -188,7 +188,7 @@ describe('chat/conversation', () => {
     assert.equal(r.state, 'interrupted');
     assert.equal(r.text, 'partial');
     assert.equal(e.role, 'error');
-    assert.equal(e.text, INTERRUPTED_TEXT);
+    assert.equal(e.text, interruptedText());
     assert.equal(e.replyTo, a.id);
     assert.deepEqual(e.actions, ['retry']);
     assert.equal(conversation.questionFor(e.id)?.id, q.id);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import FakeTimers from '@sinonjs/fake-timers';
-import { Conversation, INTERRUPTED_TEXT, type ConversationJSON } from '../../src/chat/conversation';
+import { Conversation, interruptedText, type ConversationJSON } from '../../src/chat/conversation';
 import { ConversationStore, withStreamingText, type ConversationSink, type StreamingJSON } from '../../src/chat/conversationStore';
 
 /** Records every write; `load()` reads it back the way the history does (streaming copy merged). */
@@ -200,7 +200,7 @@ describe('chat/conversationStore', () => {
     const [u, r, e] = sink.load().messages;
     assert.deepEqual([u.id, u.text], [q.id, 'Tell me a story']);
     assert.deepEqual([r.id, r.state, r.text], [a.id, 'interrupted', 'Once upon']);
-    assert.deepEqual([e.role, e.text, e.actions], ['error', INTERRUPTED_TEXT, ['retry']]);
+    assert.deepEqual([e.role, e.text, e.actions], ['error', interruptedText(), ['retry']]);
   });
 
   it('flush writes the pending streamed text at once (deactivate)', async () => {

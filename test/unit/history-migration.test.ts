@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { INTERRUPTED_TEXT } from '../../src/chat/conversation';
+import { interruptedText } from '../../src/chat/conversation';
 import { HistoryStore } from '../../src/history/historyStore';
 import {
   LEGACY_BACKUP_PREFIX,
@@ -82,7 +82,7 @@ describe('history/migration from workspace state', () => {
         ['a1', 'It adds', 'done'],
         ['u2', 'And the loop?', undefined],
         ['a2', 'The loop walks every item', 'interrupted'],
-        [messages[4].id, INTERRUPTED_TEXT, undefined],
+        [messages[4].id, interruptedText(), undefined],
       ],
     );
     assert.deepEqual(messages[1].usage, { inputTokens: 3, outputTokens: 2 });

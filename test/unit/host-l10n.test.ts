@@ -19,6 +19,7 @@ const ROOT = join(__dirname, '..', '..');
  * internal errors no user sees, identifiers.
  */
 const ALLOWED: Record<string, string[]> = {
+  'src/attachments/contextPicker.ts': ['PNG, JPEG, GIF, WebP'], // format names
   'src/auth/apiKeyStore.ts': ['eyJ…'], // what a key starts with
   'src/gmi/network.ts': ['direct', 'direct (NO_PROXY)', 'via proxy '], // the log's "Connecting to … direct"
   'src/history/historyStore.ts': ['Not a conversation id: '], // a programming error, never shown
