@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench [part…]`: the performance benchmarks of issue 6. Parts: render, client, e2e, long,
-// history, activation (default: all, in that order). Prints a table per part and merges the numbers into
+// `npm run bench [part…]`: the performance benchmarks of issues 6 and 13. Parts: render, client, e2e,
+// pace, long, history, activation (default: all, in that order). Prints a table per part and merges the numbers into
 // bench/results.json (git-ignored). Not part of `npm test`: times are reported, never asserted.
 import { log, machine, saveResults } from './lib.mjs';
 
@@ -21,6 +21,12 @@ const PARTS = {
     const { runE2e, printE2e } = await import('./e2e.mjs');
     const r = await runE2e();
     printE2e(r);
+    return r;
+  },
+  pace: async () => {
+    const { runPace, printPace } = await import('./pace.mjs');
+    const r = await runPace();
+    printPace(r);
     return r;
   },
   long: async () => {
