@@ -41,6 +41,16 @@ export interface StreamingMarkdownOptions {
 
 const LINE_BREAK = /\r\n?|\n/g;
 
+/**
+ * While a reply streams, its frozen blocks sit in wrappers of this class, up to BLOCKS_PER_GROUP
+ * top-level blocks each; finish() takes them out again. Style, layout, pre-paint and paint walk the
+ * children of the element whose content changed, so appending to a body of thousands of blocks
+ * cost time in proportion to the reply; grouped, a render walks ~N/64 clean groups and one group.
+ * Off screen, a group skips rendering altogether (media/chat.css).
+ */
+export const FROZEN_GROUP_CLASS = 'md-frozen';
+const BLOCKS_PER_GROUP = 64;
+
 type References = Record<string, { href: string; title: string }>;
 
 interface OpenFence {
@@ -109,6 +119,8 @@ export class StreamingMarkdown {
   /** The unfinished end of the message: its last top-level block plus anything not yet parsed. */
   private tail = '';
   private tailNodes: ChildNode[] = [];
+  /** The wrappers of frozen blocks (see FROZEN_GROUP_CLASS); the last one is filling up. */
+  private groups: HTMLElement[] = [];
   /** Link reference definitions found in the frozen text (final: first definition wins). */
   private frozenRefs: References = {};
   /** The definitions the frozen blocks were rendered with. */
@@ -187,6 +199,7 @@ export class StreamingMarkdown {
     }
     this.finished = true;
     this.flush();
+    this.ungroup();
     // The block that was still being written is over: its buttons work now.
     for (const node of this.tailNodes) {
       if (node.nodeType !== 1) continue;
@@ -213,6 +226,7 @@ export class StreamingMarkdown {
     this.renderRefs = {};
     this.tail = text;
     this.tailNodes = [];
+    this.groups = [];
     this.fence = undefined;
     this.container.replaceChildren();
   }
@@ -264,7 +278,7 @@ export class StreamingMarkdown {
     const tailHtml = this.md.renderer.render(tailTokens, this.md.options, tailEnv);
     this.highlightCache.nextRender();
     for (const node of this.tailNodes) node.remove();
-    if (frozenHtml) this.container.append(this.fragment(frozenHtml));
+    if (frozenHtml) this.appendFrozen(this.fragment(frozenHtml));
     const tailFragment = this.fragment(tailHtml);
     this.tailNodes = Array.from(tailFragment.childNodes);
     this.container.append(tailFragment);
@@ -334,6 +348,24 @@ export class StreamingMarkdown {
       if (offset <= lastBreak) return { index: i, offset };
     }
     return undefined;
+  }
+
+  /** Adds newly frozen blocks to the group filling up (a new one when it is full). */
+  private appendFrozen(fragment: DocumentFragment): void {
+    let group = this.groups[this.groups.length - 1];
+    if (!group || group.childElementCount >= BLOCKS_PER_GROUP) {
+      group = this.container.ownerDocument.createElement('div');
+      group.className = FROZEN_GROUP_CLASS;
+      this.groups.push(group);
+      this.container.append(group);
+    }
+    group.append(fragment);
+  }
+
+  /** Puts the frozen blocks back as direct children: the DOM of a one-shot render. */
+  private ungroup(): void {
+    for (const group of this.groups) group.replaceWith(...Array.from(group.childNodes));
+    this.groups = [];
   }
 
   private fragment(html: string): DocumentFragment {
