@@ -8,6 +8,8 @@ export interface HistoryFileSystem {
   readFile(path: string): Promise<string>;
   /** Writes (creating or truncating) and syncs the data to disk before resolving. */
   writeFile(path: string, data: string): Promise<void>;
+  /** Appends (creating the file when missing) and syncs the data to disk before resolving. */
+  appendFile(path: string, data: string): Promise<void>;
   /** Replaces `to` atomically when it exists. */
   rename(from: string, to: string): Promise<void>;
   /** Resolves when the file is gone, also when it never existed. */
@@ -25,6 +27,15 @@ export const nodeFileSystem: HistoryFileSystem = {
     try {
       await handle.writeFile(data, 'utf8');
       // Without it a power cut can leave the renamed file empty on some file systems.
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+  },
+  async appendFile(path, data) {
+    const handle = await fsp.open(path, 'a');
+    try {
+      await handle.writeFile(data, 'utf8');
       await handle.datasync();
     } finally {
       await handle.close();

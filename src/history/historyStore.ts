@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { Conversation, newMessageId, type ConversationJSON, type StoredMessage } from '../chat/conversation';
 import { withStreamingText, type ConversationSink, type StreamingJSON } from '../chat/conversationStore';
+import { appendLine, readStreamingCopy, startLine, stateOf, type StreamingCopyState } from './streamingCopy';
 import { isNotFound, nodeFileSystem, TEMP_SUFFIX, writeAtomically, type HistoryFileSystem } from './fileSystem';
 import { titleFrom, type HistoryEntry } from './historyList';
 import { WriteQueue } from './writeQueue';
@@ -53,6 +54,9 @@ export class HistoryStore {
   private readonly streamingOnDisk = new Set<string>();
   /** Streaming writes started per conversation: a full write drops the copy only if none started after its snapshot. */
   private readonly streamingWrites = new Map<string, number>();
+  /** The newest streaming value per conversation, and what its append-only file holds (streamingCopy.ts). */
+  private readonly streamingLatest = new Map<string, StreamingJSON>();
+  private readonly streamingFile = new Map<string, StreamingCopyState>();
   private readonly writes = new WriteQueue();
 
   constructor(
@@ -136,7 +140,7 @@ export class HistoryStore {
     }
     let streaming: unknown;
     try {
-      streaming = JSON.parse(await this.fs.readFile(this.streamingPath(id)));
+      streaming = readStreamingCopy(await this.fs.readFile(this.streamingPath(id)));
       this.streamingOnDisk.add(id);
     } catch {
       // None, or unreadable: the conversation file alone is what was saved.
@@ -173,7 +177,7 @@ export class HistoryStore {
     // A streaming copy written after this snapshot is newer than it: keep it for the next full write.
     if (this.streamingOnDisk.has(id) && (this.streamingWrites.get(id) ?? 0) === streamingBefore) {
       this.streamingOnDisk.delete(id);
-      await this.writes.run(this.streamingPath(id), () => this.fs.remove(this.streamingPath(id)));
+      await this.writes.run(this.streamingPath(id), () => this.removeStreaming(id));
     }
     await this.writeIndex();
   }
@@ -182,8 +186,27 @@ export class HistoryStore {
     if (!isConversationId(id)) throw new Error(`Not a conversation id: ${JSON.stringify(id).slice(0, 80)}`);
     this.streamingOnDisk.add(id);
     this.streamingWrites.set(id, (this.streamingWrites.get(id) ?? 0) + 1);
-    const text = JSON.stringify(value);
-    await this.writes.run(this.streamingPath(id), () => writeAtomically(this.fs, this.streamingPath(id), text));
+    this.streamingLatest.set(id, value);
+    // The job writes the newest value when it runs, so a newer job may replace a waiting one.
+    await this.writes.run(this.streamingPath(id), () => this.writeStreaming(id));
+  }
+
+  /** Appends what the streaming copy lacks of the newest value; starts the file again when it is not an extension. */
+  private async writeStreaming(id: string): Promise<void> {
+    const value = this.streamingLatest.get(id);
+    if (!value) return;
+    const onDisk = this.streamingFile.get(id);
+    const line = onDisk && appendLine(onDisk, value);
+    this.streamingFile.delete(id); // unknown until this write is done
+    if (line === undefined) await writeAtomically(this.fs, this.streamingPath(id), startLine(value));
+    else if (line) await this.fs.appendFile(this.streamingPath(id), line);
+    this.streamingFile.set(id, stateOf(value));
+  }
+
+  private async removeStreaming(id: string): Promise<void> {
+    this.streamingFile.delete(id);
+    this.streamingLatest.delete(id);
+    await this.fs.remove(this.streamingPath(id));
   }
 
   /** Gives a conversation the user's own title (an empty title goes back to the first question). */
@@ -219,7 +242,7 @@ export class HistoryStore {
     if (this.currentId === id) this.currentId = undefined;
     this.streamingOnDisk.delete(id);
     await this.writes.run(this.path(id), () => this.fs.remove(this.path(id)));
-    await this.writes.run(this.streamingPath(id), () => this.fs.remove(this.streamingPath(id)));
+    await this.writes.run(this.streamingPath(id), () => this.removeStreaming(id));
     await this.writeIndex();
     return true;
   }

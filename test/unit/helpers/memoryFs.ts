@@ -3,7 +3,7 @@
 import { dirname } from 'node:path';
 import type { HistoryFileSystem } from '../../../src/history/fileSystem';
 
-export type FsOp = 'readFile' | 'writeFile' | 'rename' | 'remove' | 'mkdir' | 'readdir';
+export type FsOp = 'readFile' | 'writeFile' | 'appendFile' | 'rename' | 'remove' | 'mkdir' | 'readdir';
 
 function notFound(path: string): Error {
   return Object.assign(new Error(`ENOENT: no such file or directory, '${path}'`), { code: 'ENOENT' });
@@ -32,6 +32,18 @@ export class MemoryFs implements HistoryFileSystem {
       throw err;
     }
     this.files.set(path, data);
+  }
+
+  async appendFile(path: string, data: string): Promise<void> {
+    this.ops.push({ op: 'appendFile', path });
+    if (!this.dirs.has(dirname(path))) throw notFound(dirname(path));
+    const before = this.files.get(path) ?? '';
+    const err = this.failWhen?.('appendFile', path);
+    if (err) {
+      this.files.set(path, before + data.slice(0, Math.floor(data.length / 2)));
+      throw err;
+    }
+    this.files.set(path, before + data);
   }
 
   async rename(from: string, to: string): Promise<void> {
