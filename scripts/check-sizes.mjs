@@ -7,6 +7,7 @@ const budgets = [
   ['dist/extension.js', 200 * KB, 'extension host bundle, parsed at activation'],
   ['dist/gmi.js', 300 * KB, 'network client chunk, loaded on the first request'],
   ['dist/markdown.js', 200 * KB, 'code-block extraction chunk, loaded on first Insert/Apply/Refactor'],
+  ['dist/provider.js', 64 * KB, 'VS Code chat provider chunk, loaded when VS Code first asks for GMI models'],
   ['dist/webview.js', 300 * KB, 'chat view script'],
   ['gmi-vscode.vsix', 600 * KB, 'the packaged extension'],
 ];
