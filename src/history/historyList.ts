@@ -18,18 +18,19 @@ export interface HistoryEntry {
   size: number;
 }
 
-export const UNTITLED = 'New chat';
+/** The title of a conversation without a question yet (a function: words are read after activation). */
+export const untitled = (): string => l10n.t('New chat');
 const TITLE_MAX = 60;
 
 /** A title from the first question: its first line of prose, whitespace collapsed, shortened. */
 export function titleFrom(question: string | undefined): string {
-  if (!question) return UNTITLED;
+  if (!question) return untitled();
   const line = question
     .split('\n')
     .map((l) => l.trim())
     .find((l) => l.length > 0 && !/^(`{3,}|~{3,})/.test(l));
   const text = (line ?? '').replace(/\s+/g, ' ').trim();
-  if (!text) return UNTITLED;
+  if (!text) return untitled();
   if (text.length <= TITLE_MAX) return text;
   const cut = text.slice(0, TITLE_MAX - 1);
   const space = cut.lastIndexOf(' ');

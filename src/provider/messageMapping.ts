@@ -1,6 +1,7 @@
 // VS Code's chat messages → the GMI client's ChatRequest parts (system, turns, tools, tool choice).
 // No `vscode` import: parts are recognised by the running VS Code's classes (passed in), with a
 // structural fallback, so this is tested in plain Node with fake classes.
+import * as l10n from '../l10n';
 import type { ChatTurn, ContentPart, ImageMediaType, ToolChoice, ToolDefinition } from '../gmi/types';
 import { thinkingToSend } from './thinkingParts';
 import { LmRole, LmToolMode, type LmChatRequestMessage, type LmPartClasses, type LmResponseOptions } from './vscodeLm';
@@ -103,10 +104,10 @@ export function mapRequest(
     if (where === 'message') {
       if (!model.imageInput) {
         throw new ImageInputError(
-          `${model.id} does not accept images, so nothing was sent. Remove the image, or choose a GMI model with image input (for example a vision model) in the model picker.`,
+          l10n.t('{0} does not accept images, so nothing was sent. Remove the image, or choose a GMI model with image input (for example a vision model) in the model picker.', model.id),
         );
       }
-      if (!mediaType) throw new ImageInputError(`GMI models accept PNG, JPEG, GIF and WebP images; this one is ${mimeType}, so nothing was sent. Convert it and try again.`);
+      if (!mediaType) throw new ImageInputError(l10n.t('GMI models accept PNG, JPEG, GIF and WebP images; this one is {0}, so nothing was sent. Convert it and try again.', mimeType));
       imageCount++;
     } else if (!model.imageInput || !mediaType) {
       notes.push(`an image (${mimeType}) in a tool result was left out: ${!model.imageInput ? `${model.id} does not accept images` : 'unsupported image type'}`);

@@ -99,7 +99,7 @@ export async function respond(
   try {
     prepared = await deps.prepare(model.id);
   } catch (err) {
-    const message = `The request could not be started: ${err instanceof Error ? err.message : String(err)}`;
+    const message = l10n.t('The request could not be started: {0}', err instanceof Error ? err.message : String(err));
     log.warn(message);
     throw providerError(message, ['retry', 'openLog'], undefined, deps.errors, log.redact.bind(log));
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { filterHistory, formatSize, historyItem, titleFrom, UNTITLED, type HistoryEntry } from '../../src/history/historyList';
+import { filterHistory, formatSize, historyItem, titleFrom, untitled, type HistoryEntry } from '../../src/history/historyList';
 
 const entry = (id: string, title: string, extra: Partial<HistoryEntry> = {}): HistoryEntry => ({
   id,
@@ -18,8 +18,8 @@ describe('history/historyList', () => {
       ['whitespace collapsed', '  How   do\tI  ', 'How do I'],
       ['first line of prose only', 'Explain this code from `a.ts`:\n\n```ts\nconst x = 1;\n```', 'Explain this code from `a.ts`:'],
       ['a leading fence is skipped', '```ts\nconst x = 1;\n```', 'const x = 1;'],
-      ['nothing', undefined, UNTITLED],
-      ['only spaces', '  \n ', UNTITLED],
+      ['nothing', undefined, untitled()],
+      ['only spaces', '  \n ', untitled()],
       [
         'long: cut at a word, with an ellipsis',
         'Please refactor the whole module so that every function takes an options object instead of positional arguments',

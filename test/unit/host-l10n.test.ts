@@ -79,9 +79,10 @@ describe('host localisation', () => {
       item.text = \`$(pulse) \${n} tokens\`;
       throw new GmiError({ kind: 'unknown', message: 'Listing failed.' });
       result.notice = 'The diff was cut.';
+      throw new ImageInputError(\`\${id} takes no images.\`);
     `;
     assert.deepEqual(findUnlocalisedStrings(planted).map((w) => w.text), [
-      'Key saved.', 'Open Log', 'Rename', 'Name for ', 'New name', 'Usage this session', ' tokens', 'Listing failed.', 'The diff was cut.',
+      'Key saved.', 'Open Log', 'Rename', 'Name for ', 'New name', 'Usage this session', ' tokens', 'Listing failed.', 'The diff was cut.', ' takes no images.',
     ]);
     const clean = `
       void vscode.window.showInformationMessage(vscode.l10n.t('Key saved.'), NEXT_STEPS.openLog.label);

@@ -66,7 +66,7 @@ export function findUnlocalisedStrings(source: string, fileName = 'source.ts'): 
     if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && !(ts.isCallExpression(node) && isTranslation(node))) {
       const callee = node.expression;
       const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
-      if (SHOWING_CALLS.has(name)) (node.arguments ?? []).forEach((a) => (ts.isObjectLiteralExpression(a) ? undefined : report(a, `${name}()`)));
+      if (SHOWING_CALLS.has(name) || (ts.isNewExpression(node) && name.endsWith('Error'))) (node.arguments ?? []).forEach((a) => (ts.isObjectLiteralExpression(a) ? undefined : report(a, `${name}()`)));
     }
     if (ts.isPropertyAssignment(node)) {
       const key = ts.isIdentifier(node.name) || ts.isStringLiteral(node.name) ? node.name.text : '';
