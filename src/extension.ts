@@ -18,7 +18,7 @@ import { Connection } from './connection';
 import { modelCapabilities } from './gmi/catalog';
 import { GenerateCommands } from './generate/generateCommands';
 import { showCurrentIn } from './history/currentConversation';
-import { HistoryCommands } from './history/historyCommands';
+import { branchTitle, HistoryCommands } from './history/historyCommands';
 import { openHistory, type OpenedHistory } from './history/setup';
 import { useTranslator } from './l10n';
 import { loadGmi } from './lazy';
@@ -54,6 +54,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
       return current.conversation;
     },
     log,
+    saved: () => current.flush(),
+    keepBranch: async (json) => void (await current.saveCopy(json, (title) => branchTitle(title))),
     prepare: async (): Promise<PreparedRequest | RequestBlocked> => {
       const conn = await connection.connect(true);
       if ('blocked' in conn) return conn;

@@ -6,7 +6,7 @@ import type { RequestOptions } from '../config/requestPolicy';
 import { endingNotice } from '../gmi/endings';
 import type { ChatRequest, ChatTurn, ContextOverflow, EndReason, GmiErrorInfo, StreamEvent, Usage } from '../gmi/types';
 import type { ErrorActionId } from '../protocol/messages';
-import type { Conversation, StoredMessage } from './conversation';
+import type { Conversation, ConversationJSON, StoredMessage } from './conversation';
 import type { Attachment } from '../attachments/attachment';
 import { ATTACHMENT_FRAME_TOKENS, contextBudget, estimateTokens, fitAttachments, fitHistory, IMAGE_TOKENS, turnCost, type AttachmentFit } from './context';
 import { toChatTurns } from './prompts';
@@ -43,8 +43,21 @@ export interface RequestBlocked {
 export interface ChatServiceDeps {
   conversation: Conversation;
   prepare(): Promise<PreparedRequest | RequestBlocked>;
+  /**
+   * Resolves when what the conversation changed so far is on disk (the history). Awaited, alongside
+   * prepare(), before a request goes on the wire: the question must survive a crash mid-request.
+   */
+  saved?(): Promise<void>;
+  /**
+   * Keeps the conversation as it is now as its own conversation in the history, before an edit or a
+   * regenerate drops a question from it (never silently). Rejects when it could not be kept.
+   */
+  keepBranch?(json: ConversationJSON): Promise<void>;
   log?: { info(m: string): void; warn(m: string): void };
 }
+
+/** What came of an edit or a regenerate. */
+export type RewriteResult = 'sent' | 'busy' | 'notFound' | 'branchNotKept';
 
 export interface SendOptions {
   /** Shown above the user's message, e.g. "selection was cut". */
@@ -127,6 +140,56 @@ export class ChatService {
     return true;
   }
 
+  /**
+   * Edit and resend: question `questionId` and everything after it are replaced by `text` (with the
+   * question's attachments) and its new reply. The conversation as it was is kept first (keepBranch).
+   */
+  async edit(questionId: string, text: string): Promise<RewriteResult> {
+    if (this.running) return 'busy';
+    const question = this.deps.conversation.get(questionId);
+    if (!question || question.role !== 'user' || !text.trim()) return 'notFound';
+    // The question's attachments stay with it: only its text was edited.
+    const attachments = question.attachments;
+    return this.rewrite(questionId, () => void this.deps.conversation.addUser(text, { attachments }));
+  }
+
+  /**
+   * Asks the question of reply `replyId` again, replacing the reply. A reply with later questions
+   * after it keeps the conversation as it was in the history first (those questions go).
+   */
+  async regenerate(replyId: string): Promise<RewriteResult> {
+    if (this.running) return 'busy';
+    const conversation = this.deps.conversation;
+    const reply = conversation.get(replyId);
+    const question = reply?.role === 'assistant' && reply.state !== 'streaming' ? conversation.questionFor(replyId) : undefined;
+    if (!question) return 'notFound';
+    const next = conversation.messages[conversation.messages.indexOf(question) + 1];
+    return this.rewrite(next.id);
+  }
+
+  /** Drops `fromId` and what follows (keeping a branch when a question goes), then runs a request. */
+  private async rewrite(fromId: string, afterCut?: () => void): Promise<RewriteResult> {
+    const conversation = this.deps.conversation;
+    const from = conversation.messages.findIndex((m) => m.id === fromId);
+    const dropsQuestion = conversation.messages.slice(from).some((m) => m.role === 'user');
+    let result: RewriteResult = 'sent';
+    await this.run(undefined, async () => {
+      if (dropsQuestion && this.deps.keepBranch) {
+        try {
+          await this.deps.keepBranch(conversation.toJSON());
+        } catch (err) {
+          this.deps.log?.warn(`The conversation could not be kept in the history, so it was left as it is: ${err instanceof Error ? err.message : String(err)}`);
+          result = 'branchNotKept';
+          return false;
+        }
+      }
+      conversation.truncateFrom(fromId);
+      afterCut?.();
+      return true;
+    });
+    return result;
+  }
+
   /** Stops the streaming reply, keeping what arrived (state `stopped`). */
   stop(): void {
     this.running?.controller.abort();
@@ -158,7 +221,8 @@ export class ChatService {
     return Math.floor(sent / 2);
   }
 
-  private async run(overflowBudget?: number): Promise<void> {
+  /** `before`: changes the conversation once the slot is claimed; false leaves it without a request. */
+  private async run(overflowBudget?: number, before?: () => Promise<boolean>): Promise<void> {
     const conversation = this.deps.conversation;
     const controller = new AbortController();
     let finishRun!: () => void;
@@ -167,9 +231,11 @@ export class ChatService {
     this.running = { controller, replyId: '', done };
     this.setBusy();
     try {
+      if (before && !(await before())) return;
       let prepared: PreparedRequest | RequestBlocked;
       try {
-        prepared = await this.deps.prepare();
+        // The question is on disk before the request leaves; the write runs while the request is prepared.
+        [prepared] = await Promise.all([this.deps.prepare(), this.deps.saved?.().catch(() => undefined)]);
       } catch (err) {
         // e.g. SecretStorage or the network module failed to load: the question is kept, and the
         // user gets an error with Retry instead of a question left without an answer.

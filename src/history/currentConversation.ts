@@ -2,8 +2,9 @@
 // service, the view, code actions) asks this holder, and the view re-renders on its change event.
 // It keeps the one ConversationStore attached to the conversation shown, so every change of it is
 // saved. No `vscode` import.
-import { Conversation, type Disposable } from '../chat/conversation';
+import { Conversation, type ConversationJSON, type Disposable } from '../chat/conversation';
 import type { ConversationStore } from '../chat/conversationStore';
+import { titleFrom } from './historyList';
 import type { HistoryStore } from './historyStore';
 
 export interface CurrentChange {
@@ -68,6 +69,18 @@ export class CurrentConversation implements Disposable {
   async delete(id: string): Promise<boolean> {
     if (id === this.id) await this.show({ id: this.history.newId(), conversation: new Conversation() });
     return this.history.delete(id);
+  }
+
+  /**
+   * Stores `json` (the shown conversation as it was) as a conversation of its own, titled `title`,
+   * dated like the shown one: the branch an edit leaves behind. Resolves once it is on disk.
+   */
+  async saveCopy(json: ConversationJSON, title: (shownTitle: string) => string): Promise<string> {
+    const id = this.history.newId();
+    const shown = this.history.entry(this.id);
+    const shownTitle = shown?.title ?? titleFrom(json.messages.find((m) => m.role === 'user')?.text);
+    await this.history.saveConversation(id, json, { createdAt: shown?.createdAt, title: title(shownTitle) });
+    return id;
   }
 
   /** Writes whatever is pending and waits until it is on disk (for deactivate). */

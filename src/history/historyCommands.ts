@@ -8,6 +8,11 @@ import { titleFrom } from './historyList';
 import { HistoryPicker, type HistoryPickerHandle } from './historyPicker';
 import type { HistoryStore } from './historyStore';
 
+/** The title of the conversation an edit leaves behind: "<title> (before edit, 14:05)". */
+export function branchTitle(title: string, now = new Date()): string {
+  return vscode.l10n.t('{0} (before edit, {1})', title, now.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }));
+}
+
 export interface HistoryCommandsDeps {
   history: HistoryStore;
   current: CurrentConversation;

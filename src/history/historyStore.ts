@@ -157,21 +157,23 @@ export class HistoryStore {
   }
 
   /** Writes the whole conversation, then drops its streaming copy and updates the index. */
-  async saveConversation(id: string, json: ConversationJSON, meta: { createdAt?: number } = {}): Promise<void> {
+  /** `meta.title`: the conversation's own title (as if the user had named it), for a new one. */
+  async saveConversation(id: string, json: ConversationJSON, meta: { createdAt?: number; title?: string } = {}): Promise<void> {
     if (!isConversationId(id)) throw new Error(`Not a conversation id: ${JSON.stringify(id).slice(0, 80)}`);
     const old = this.entries.get(id);
     if (!old && json.messages.length === 0) return; // an empty new chat is not history yet
     const streamingBefore = this.streamingWrites.get(id) ?? 0;
     const updatedAt = this.now();
+    const ownTitle = old ? (old.renamed ? old.title : undefined) : meta.title;
     const file: ConversationFileJSON = {
       ...json,
       id,
       createdAt: old?.createdAt ?? meta.createdAt ?? json.messages[0]?.createdAt ?? updatedAt,
       updatedAt,
-      ...(old?.renamed ? { title: old.title } : {}),
+      ...(ownTitle ? { title: ownTitle } : {}),
     };
     const text = JSON.stringify(file);
-    this.entries.set(id, entryFor({ json: file }, old?.renamed ? old.title : undefined, updatedAt, Buffer.byteLength(text)));
+    this.entries.set(id, entryFor({ json: file }, ownTitle, updatedAt, Buffer.byteLength(text)));
     this.sorted = undefined;
     await this.writes.run(this.path(id), () => writeAtomically(this.fs, this.path(id), text));
     // A streaming copy written after this snapshot is newer than it: keep it for the next full write.

@@ -100,6 +100,12 @@ export type WebviewToHost =
   | { type: 'stop' }
   | { type: 'newChat' }
   | { type: 'retry'; id: string }
+  /** Edit and resend: question `id` and everything after it are replaced by `text` and its reply. */
+  | { type: 'edit'; id: string; text: string }
+  /** Ask reply `id`'s question again, replacing the reply. */
+  | { type: 'regenerate'; id: string }
+  /** Copy reply `id`'s Markdown (the host takes it from its own record). */
+  | { type: 'copyReply'; id: string }
   | { type: 'action'; action: ErrorActionId }
   | { type: 'copyCode'; id: string; block: number }
   | { type: 'insertCode'; id: string; block: number }
@@ -179,7 +185,13 @@ export function parseWebviewMessage(raw: unknown): WebviewToHost | undefined {
         ? { type: 'promptDraft', text: raw.text }
         : undefined;
     case 'retry':
-      return hasOnly(raw, ['type', 'id']) && isId(raw.id) ? { type: 'retry', id: raw.id } : undefined;
+    case 'regenerate':
+    case 'copyReply':
+      return hasOnly(raw, ['type', 'id']) && isId(raw.id) ? { type: raw.type, id: raw.id } : undefined;
+    case 'edit':
+      return hasOnly(raw, ['type', 'id', 'text']) && isId(raw.id) && isStr(raw.text, MAX_PROMPT_CHARS) && raw.text.trim() !== ''
+        ? { type: 'edit', id: raw.id, text: raw.text }
+        : undefined;
     case 'action':
       return hasOnly(raw, ['type', 'action']) && ERROR_ACTIONS.includes(raw.action as ErrorActionId)
         ? { type: 'action', action: raw.action as ErrorActionId }

@@ -66,6 +66,15 @@ export const WEBVIEW_STRING_KEYS = [
   'attach.list',
   'attach.remove',
   'attach.bytes',
+  'edit.label',
+  'edit.title',
+  'editBar.text',
+  'editBar.cancel',
+  'editBar.cancelTitle',
+  'copyReply.label',
+  'copyReply.title',
+  'regenerate.label',
+  'regenerate.title',
 ] as const;
 
 export type WebviewStringKey = (typeof WEBVIEW_STRING_KEYS)[number];

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ChatService } from '../chat/chatService';
+import type { ChatService, RewriteResult } from '../chat/chatService';
 import type { Conversation, ConversationChange } from '../chat/conversation';
 import { openFileRef, resolveFileRefs } from '../commands/openLink';
 import { imageRefusalMessage } from '../attachments/contextPicker';
@@ -252,6 +252,15 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'retry':
         await this.chat().retry(message.id);
         return;
+      case 'edit':
+        this.tellRefusal(await this.chat().edit(message.id, message.text));
+        return;
+      case 'regenerate':
+        this.tellRefusal(await this.chat().regenerate(message.id));
+        return;
+      case 'copyReply':
+        await this.copyReply(message.id);
+        return;
       case 'action':
         await this.handlers.runAction(message.action);
         return;
@@ -296,6 +305,31 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     if (text === this.composerNotice) return;
     this.composerNotice = text;
     this.post({ type: 'composerNotice', text });
+  }
+
+  /** Why an edit or a regenerate was not done, when it was not (the view disables them, but a click can race). */
+  private tellRefusal(result: RewriteResult): void {
+    if (result === 'sent') return;
+    const why =
+      result === 'busy'
+        ? vscode.l10n.t('Stop the reply that is streaming first.')
+        : result === 'branchNotKept'
+          ? vscode.l10n.t('The conversation could not be saved in the history, so it was not changed. The GMI log says more.')
+          : vscode.l10n.t('That message is no longer in the conversation.');
+    this.log.info(`Edit/regenerate refused (${result}).`);
+    if (result === 'branchNotKept') void vscode.window.showWarningMessage(why);
+    else vscode.window.setStatusBarMessage(`$(info) ${why}`, 4000);
+  }
+
+  /** Copies a finished reply's Markdown, from the host's own record of it. */
+  private async copyReply(id: string): Promise<void> {
+    const reply = this.conversation().get(id);
+    if (!reply || reply.role !== 'assistant' || reply.state === 'streaming') {
+      this.log.warn('Copy of a reply that is missing or still streaming ignored.');
+      return;
+    }
+    await vscode.env.clipboard.writeText(reply.text);
+    vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Reply copied')}`, 2000);
   }
 
   /** The references that reply `id` (the host's own record of it) really contains. */

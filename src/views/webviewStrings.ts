@@ -26,7 +26,7 @@ export function buildWebviewStrings(l10n: L10n): WebviewStrings {
     'empty.text': l10n.t('Ask GMI about your code. Select code in the editor and use “Explain” or “Refactor” from the GMI menu.'),
     'conversation.label': l10n.t('Conversation'),
     'composer.placeholder': l10n.t('Ask GMI… (Enter to send, Shift+Enter for a new line)'),
-    'composer.ariaLabel': l10n.t('Ask GMI. Enter sends, Shift+Enter makes a new line, Escape stops a reply.'),
+    'composer.ariaLabel': l10n.t('Ask GMI. Enter sends, Shift+Enter makes a new line, Escape stops a reply, Up in an empty prompt recalls the last question.'),
     'composer.send': l10n.t('Send'),
     'composer.sendTitle': l10n.t('Send (Enter)'),
     'composer.stop': l10n.t('Stop'),
@@ -71,5 +71,14 @@ export function buildWebviewStrings(l10n: L10n): WebviewStrings {
     'attach.list': l10n.t('Attachments for the next question'),
     'attach.remove': template(l10n, 'Remove {0}', '{0} is the name of an attached file or image'),
     'attach.bytes': template(l10n, '{0} bytes', 'the size of a small attachment; {0} is a number'),
+    'edit.label': l10n.t('Edit question'),
+    'edit.title': l10n.t('Edit and resend: replaces this question and what follows (the conversation as it was stays in the history)'),
+    'editBar.text': l10n.t('Editing a question: Enter resends it in place of the old one and what followed (kept in the history).'),
+    'editBar.cancel': l10n.t('Cancel editing'),
+    'editBar.cancelTitle': l10n.t('Cancel editing (Escape)'),
+    'copyReply.label': l10n.t('Copy reply'),
+    'copyReply.title': l10n.t('Copy the reply as Markdown'),
+    'regenerate.label': l10n.t('Regenerate reply'),
+    'regenerate.title': l10n.t('Ask again for a new reply in place of this one'),
   };
 }

@@ -15,7 +15,9 @@ import { h, icon } from './dom';
 import { onConversationClick } from './conversationClicks';
 import { fileRefsIn, linkFileRefs } from './fileLinks';
 import { t } from './l10n';
+import { setChangingActionsDisabled } from './messageActions';
 import { MessageEntries, type Entry } from './messageEntries';
+import { reopenSections, restoreScroll, scrollAnchor, ViewMemory, watchThinking } from './viewMemory';
 
 export interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -43,6 +45,7 @@ const USER_SCROLL_MS = 1000;
 /** How close to the bottom (px) counts as "at the bottom" for auto-scroll. */
 const BOTTOM_SLACK = 40;
 
+
 export class ChatApp {
   private readonly doc: Document;
   private readonly entries: MessageEntries;
@@ -62,6 +65,7 @@ export class ChatApp {
 
   private busy = false;
   private hasApiKey = true;
+  private readonly memory: ViewMemory;
   private stickToBottom = true;
   private scrollQueued = false;
   /** When the user last wheeled, touched or used a key in the conversation (for auto-scroll). */
@@ -85,8 +89,10 @@ export class ChatApp {
     this.schedule = options.schedule;
     this.defer = options.defer ?? ((cb) => win.setTimeout(cb, 0));
     this.eagerChars = options.eagerChars ?? EAGER_CHARS;
+    this.memory = new ViewMemory(api);
     this.entries = new MessageEntries(this.doc, {
       schedule: this.schedule,
+      isBusy: () => this.busy,
       onStreamRender: () => {
         if (this.stickToBottom) this.scrollToBottomNow();
       },
@@ -134,11 +140,16 @@ export class ChatApp {
     this.composer = new Composer(doc, win, {
       draftDelayMs: options.draftDelayMs ?? 300,
       getState: () => api.getState(),
-      setState: (state) => api.setState(state),
+      setState: (state) => this.memory.patch(state as Record<string, unknown>),
       onSend: (text) => {
         this.post({ type: 'send', text });
         this.stickToBottom = true;
       },
+      onEdit: (id, text) => {
+        this.post({ type: 'edit', id, text });
+        this.stickToBottom = true;
+      },
+      lastQuestion: () => this.lastQuestion(),
       onStop: () => this.post({ type: 'stop' }),
       onDraft: (text) => this.post({ type: 'promptDraft', text }),
     });
@@ -193,7 +204,7 @@ export class ChatApp {
         this.renderChrome();
         break;
       case 'setPrompt':
-        this.composer.setText(message.text);
+        this.composer.setDraft(message.text);
         break;
       case 'focusPrompt':
         this.composer.focus();
@@ -261,9 +272,27 @@ export class ChatApp {
     for (let i = entries.length - 1; i >= 0; i--) fragment.append(entries[i].el);
     this.messagesEl.append(fragment);
     this.renderChrome();
-    this.stickToBottom = true;
-    this.queueScroll(); // before the next paint; no forced layout here
+    const editing = this.composer.editingId;
+    if (editing && this.entries.get(editing)?.view.role !== 'user') this.composer.cancelEdit();
+    // What the user opened stays open; the first state after the view reopens scrolls to where it was.
+    reopenSections(this.memory, this.entries, state.messages);
+    const anchor = this.memory.takeScroll();
+    const el = anchor && this.entries.get(anchor.id)?.el;
+    if (anchor && el) {
+      this.renderAllPending(); // everything above it at its real height
+      this.stickToBottom = false;
+      restoreScroll(this.list, el, anchor.offset);
+    } else {
+      this.stickToBottom = true;
+      this.queueScroll(); // before the next paint; no forced layout here
+    }
     this.schedulePending();
+  }
+
+  private lastQuestion(): string | undefined {
+    const users = this.messagesEl.querySelectorAll(':scope > [data-role="user"]');
+    const id = users[users.length - 1]?.getAttribute('data-id');
+    return id ? this.entries.get(id)?.view.text : undefined;
   }
 
   private setModel(model: string): void {
@@ -323,6 +352,7 @@ export class ChatApp {
     this.welcome.hidden = this.hasApiKey;
     this.empty.hidden = !this.hasApiKey || this.entries.size > 0;
     this.composer.setBusy(this.busy);
+    if (this.root.classList.contains('busy') !== this.busy) setChangingActionsDisabled(this.messagesEl, this.busy);
     this.root.classList.toggle('busy', this.busy);
   }
 
@@ -367,8 +397,27 @@ export class ChatApp {
     this.list.addEventListener('scroll', () => {
       if (this.atBottom()) this.stickToBottom = true;
       else if (this.pointerDown || performance.now() - this.userScrollAt < USER_SCROLL_MS) this.stickToBottom = false;
+      this.memory.rememberScroll(this.win, () => (this.stickToBottom ? undefined : scrollAnchor(this.list, this.messagesEl)));
     }, { passive: true });
-    const clicks = { list: this.list, entries: this.entries, win: this.win, post: (m: WebviewToHost) => this.post(m) };
+    // Escape anywhere in the view stops a streaming reply (or leaves editing), as in the prompt.
+    this.doc.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && !e.defaultPrevented && this.composer.escape()) e.preventDefault();
+    });
+    watchThinking(this.list, this.memory);
+    const clicks = {
+      list: this.list,
+      entries: this.entries,
+      win: this.win,
+      post: (m: WebviewToHost) => this.post(m),
+      edit: (id: string) => {
+        const entry = this.entries.get(id);
+        if (entry?.view.role === 'user' && !this.busy) this.composer.startEdit(id, entry.view.text);
+      },
+      showAll: (id: string) => {
+        this.entries.expand(id);
+        this.memory.set('shownAll', id, true);
+      },
+    };
     this.list.addEventListener('click', (e) => onConversationClick(e, clicks));
     // Middle-click and friends must not navigate either.
     this.list.addEventListener('auxclick', (e) => {

@@ -1,6 +1,8 @@
 // The chat's composer: the prompt, Send and Stop. Keeps the draft (webview state + the host, so a
 // reload or another window keeps it) and the keyboard focus: the prompt has it when the view opens
 // or is focused, after Send and after Stop, and never loses it when a button it was on disappears.
+// Editing a question borrows the prompt: the user's own draft is put aside and comes back after the
+// edit is sent or cancelled (Escape). Up in an empty prompt recalls the last question.
 import { MAX_PROMPT_CHARS } from '../protocol/messages';
 import { h, icon } from './dom';
 import { t } from './l10n';
@@ -14,6 +16,16 @@ export interface ComposerOptions {
   onSend(text: string): void;
   onStop(): void;
   onDraft(text: string): void;
+  /** An edited question `id` to resend (only when not busy; never empty or over the limit). */
+  onEdit(id: string, text: string): void;
+  /** The text of the newest question, for Up in an empty prompt. */
+  lastQuestion(): string | undefined;
+}
+
+/** What the composer keeps in the webview state. `draft` is always the user's own draft. */
+interface ComposerState {
+  draft?: unknown;
+  editing?: { id?: unknown; text?: unknown };
 }
 
 export class Composer {
@@ -21,7 +33,11 @@ export class Composer {
   readonly prompt: HTMLTextAreaElement;
   readonly sendButton: HTMLButtonElement;
   readonly stopButton: HTMLButtonElement;
+  readonly editBar: HTMLElement;
+  readonly cancelEditButton: HTMLButtonElement;
   private busy = false;
+  /** The question being edited, and the user's draft put aside meanwhile. */
+  private editing: { id: string; draft: string } | undefined;
   private draftTimer: number | undefined;
   /** Set between a pointer press and its release: focus that comes with a click is the click's. */
   private pointerPressed = false;
@@ -50,7 +66,17 @@ export class Composer {
       { type: 'button', class: 'stop-button', 'data-testid': 'stop', title: t('composer.stopTitle'), 'aria-label': t('composer.stop'), hidden: true },
       icon(doc, 'debug-stop'),
     );
-    this.el = h(doc, 'footer', { class: 'composer' },
+    this.cancelEditButton = h(
+      doc,
+      'button',
+      { type: 'button', class: 'icon-button', 'data-testid': 'cancel-edit', title: t('editBar.cancelTitle'), 'aria-label': t('editBar.cancel') },
+      icon(doc, 'close'),
+    );
+    this.editBar = h(doc, 'div', { class: 'edit-bar', 'data-testid': 'edit-bar', role: 'status', hidden: true },
+      icon(doc, 'edit'),
+      h(doc, 'span', { class: 'edit-bar-text' }, t('editBar.text')),
+      this.cancelEditButton);
+    this.el = h(doc, 'footer', { class: 'composer' }, this.editBar,
       h(doc, 'div', { class: 'input-box' }, this.prompt, h(doc, 'div', { class: 'input-actions' }, this.stopButton, this.sendButton)));
     this.restoreDraft();
     this.wireEvents();
@@ -68,9 +94,51 @@ export class Composer {
     this.saveDraftNow();
   }
 
+  /** The user's stored draft (from the host): into the prompt, or aside while a question is edited. */
+  setDraft(text: string): void {
+    if (this.editing) {
+      this.editing.draft = text;
+      this.saveDraftNow();
+    } else this.setText(text);
+  }
+
   focus(): void {
     this.prompt.focus();
   }
+
+  /** The question being edited, if any. */
+  get editingId(): string | undefined {
+    return this.editing?.id;
+  }
+
+  /** Puts question `id`'s text in the prompt to be edited; the user's draft waits aside. */
+  startEdit(id: string, text: string): void {
+    this.editing = { id, draft: this.editing?.draft ?? this.prompt.value };
+    this.editBar.hidden = false;
+    this.el.classList.add('editing');
+    this.setText(text);
+    this.focus();
+  }
+
+  /** Leaves editing: the user's own draft is back in the prompt. */
+  cancelEdit(): void {
+    if (!this.editing) return;
+    const draft = this.editing.draft;
+    this.editing = undefined;
+    this.editBar.hidden = true;
+    this.el.classList.remove('editing');
+    this.setText(draft);
+    this.focus();
+  }
+
+  /** Escape: stops a streaming reply, else leaves editing. True when it did something. */
+  escape(): boolean {
+    if (this.busy) this.stop();
+    else if (this.editing) this.cancelEdit();
+    else return false;
+    return true;
+  }
+
 
   /** Send while idle, Stop while a reply streams; the focus stays in the composer either way. */
   setBusy(busy: boolean): void {
@@ -94,9 +162,23 @@ export class Composer {
     if (this.busy) return; // the policy is "stop first"
     const text = this.prompt.value;
     if (text.trim() === '' || text.length > MAX_PROMPT_CHARS) return;
+    if (this.editing) {
+      this.options.onEdit(this.editing.id, text);
+      this.cancelEdit();
+      return;
+    }
     this.options.onSend(text);
     this.prompt.value = '';
     this.saveDraftNow();
+  }
+
+  /** Up in an empty prompt: the last question, to send again or change. */
+  private recall(): boolean {
+    if (this.prompt.value !== '' || this.editing) return false;
+    const last = this.options.lastQuestion();
+    if (!last) return false;
+    this.setText(last);
+    return true;
   }
 
   private stop(): void {
@@ -105,9 +187,16 @@ export class Composer {
   }
 
   private restoreDraft(): void {
-    const state = this.options.getState();
-    const draft = typeof state === 'object' && state !== null ? (state as { draft?: unknown }).draft : undefined;
-    if (typeof draft === 'string') this.prompt.value = draft;
+    const raw = this.options.getState();
+    const state: ComposerState = typeof raw === 'object' && raw !== null ? (raw as ComposerState) : {};
+    if (typeof state.draft === 'string') this.prompt.value = state.draft;
+    const editing = state.editing;
+    if (editing && typeof editing.id === 'string' && typeof editing.text === 'string') {
+      this.editing = { id: editing.id, draft: this.prompt.value };
+      this.editBar.hidden = false;
+      this.el.classList.add('editing');
+      this.prompt.value = editing.text;
+    }
   }
 
   private scheduleDraftSave(): void {
@@ -118,16 +207,21 @@ export class Composer {
   private saveDraftNow(): void {
     if (this.draftTimer !== undefined) this.win.clearTimeout(this.draftTimer);
     this.draftTimer = undefined;
-    const text = this.prompt.value;
-    this.options.setState({ draft: text });
+    // While editing, the draft is still the user's own: the edited text is only the view's state.
+    const text = this.editing ? this.editing.draft : this.prompt.value;
+    const state: ComposerState = { draft: text, editing: this.editing ? { id: this.editing.id, text: this.prompt.value } : undefined };
+    this.options.setState(state);
     if (text.length <= MAX_PROMPT_CHARS) this.options.onDraft(text);
   }
 
   private wireEvents(): void {
     this.prompt.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' && this.busy) {
+      if (e.key === 'Escape') {
+        if (this.escape()) e.preventDefault();
+        return;
+      }
+      if (e.key === 'ArrowUp' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey && this.recall()) {
         e.preventDefault();
-        this.stop();
         return;
       }
       if (e.key !== 'Enter' || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey) return;
@@ -148,6 +242,7 @@ export class Composer {
       this.focus();
     });
     this.stopButton.addEventListener('click', () => this.stop());
+    this.cancelEditButton.addEventListener('click', () => this.cancelEdit());
     // Focus arriving with a click belongs to what was clicked (text being selected, a button).
     this.win.addEventListener('pointerdown', () => {
       this.pointerPressed = true;

@@ -1,6 +1,7 @@
 // Clicks in the conversation. A link goes only to the host's ask-first path (never navigates);
 // a button becomes the one message it stands for, naming a message id and a block index or file
-// reference from the reply, never code or a command. Only "Show all" and Copy's check mark act here.
+// reference from the reply, never code or a command. Only "Show all", Edit (the prompt) and Copy's
+// check mark act here.
 import { MAX_LINK_CHARS, type ErrorActionId, type WebviewToHost } from '../protocol/messages';
 import { ACTION_BUTTONS, type MessageEntries } from './messageEntries';
 
@@ -9,6 +10,10 @@ export interface ConversationClicks {
   entries: MessageEntries;
   win: Window;
   post(message: WebviewToHost): void;
+  /** Edit on question `id`: its text goes to the prompt. */
+  edit(id: string): void;
+  /** "Show all" on question `id` (remembered by the view). */
+  showAll(id: string): void;
 }
 
 export function onConversationClick(e: MouseEvent, ctx: ConversationClicks): void {
@@ -50,7 +55,18 @@ export function onConversationClick(e: MouseEvent, ctx: ConversationClicks): voi
     }
     case 'show-all':
       // Local: the whole text is already here, only its rendering was left out.
-      ctx.entries.expand(id);
+      ctx.showAll(id);
+      return;
+    case 'edit':
+      if (id) ctx.edit(id);
+      return;
+    case 'regenerate':
+      if (id) ctx.post({ type: 'regenerate', id });
+      return;
+    case 'copy-reply':
+      if (!id) return;
+      ctx.post({ type: 'copyReply', id });
+      flashCopied(button, ctx.win);
       return;
     case 'error-action': {
       const action = button.getAttribute('data-action') as ErrorActionId | null;

@@ -9,6 +9,7 @@ import { chipList } from './attachmentChips';
 import { h, htmlFragment, icon } from './dom';
 import { t } from './l10n';
 import { renderMarkdown } from './markdown';
+import { placeMessageActions } from './messageActions';
 import { StreamingMarkdown } from './streamingMarkdown';
 
 export interface Entry {
@@ -33,6 +34,8 @@ export interface MessageEntriesOptions {
   schedule?: (callback: () => void) => void;
   /** After each streamed render (e.g. to keep the bottom in view). */
   onStreamRender(): void;
+  /** Whether a reply streams now (Edit and Regenerate are created disabled then). */
+  isBusy?(): boolean;
   /** After a finished reply's body is rendered or updated (e.g. to link its file references). */
   onReplyRendered?(entry: Entry): void;
 }
@@ -269,6 +272,7 @@ export class MessageEntries {
       }
       el.append(footer);
     }
+    placeMessageActions(doc, el, view, this.options.isBusy?.() ?? false);
     entry.view = { ...view };
     if (view.role === 'assistant' && view.state !== 'streaming') this.options.onReplyRendered?.(entry);
   }

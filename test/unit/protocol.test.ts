@@ -26,6 +26,9 @@ describe('protocol: messages from the webview', () => {
       { type: 'resolveFiles', id: 'm1', refs: ['src/a.ts', 'b.ts:12'] },
       { type: 'openFile', id: 'm1', ref: 'src/a.ts:3' },
       { type: 'promptDraft', text: '' },
+      { type: 'edit', id: 'm1', text: 'the question, edited' },
+      { type: 'regenerate', id: 'm2' },
+      { type: 'copyReply', id: 'm2' },
     ];
     for (const m of good) assert.deepEqual(parseWebviewMessage(m), m, JSON.stringify(m));
   });
@@ -44,6 +47,15 @@ describe('protocol: messages from the webview', () => {
       { type: 'send', text: '   ' },
       { type: 'send', text: 'hi', command: 'evil' },
       { type: 'ready', extra: true },
+      { type: 'edit', id: 'm1' },
+      { type: 'edit', id: 'm1', text: ' \n ' },
+      { type: 'edit', id: '../m1', text: 'x' },
+      { type: 'edit', id: 'm1', text: 'x'.repeat(MAX_PROMPT_CHARS + 1) },
+      { type: 'edit', id: 'm1', text: 'x', replaceFrom: 0 },
+      { type: 'regenerate' },
+      { type: 'regenerate', id: 'm1', model: 'other' },
+      { type: 'copyReply', id: 7 },
+      { type: 'copyReply', id: 'm1', text: 'what to copy' },
       { type: 'retry', id: '../../etc' },
       { type: 'retry', id: 'a'.repeat(65) },
       { type: 'retry', id: { toString: () => 'x' } },

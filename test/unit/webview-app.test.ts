@@ -1,57 +1,11 @@
 import assert from 'node:assert/strict';
-import { JSDOM } from 'jsdom';
-import { ChatApp } from '../../src/webview/app';
 import { PREVIEW_CHARS } from '../../src/webview/messageEntries';
 import { renderMarkdown } from '../../src/webview/markdown';
-import { parseWebviewMessage, type ChatStateView, type MessageView } from '../../src/protocol/messages';
+import type { MessageView } from '../../src/protocol/messages';
 import { htmlWithoutGroups } from './helpers/frozenGroups';
+import { setup, state, tick } from './helpers/webviewApp';
 import { CORPUS } from './helpers/webviewCorpus';
 import { useEnglishWebviewStrings } from './helpers/webviewStrings';
-
-function setup(savedState?: unknown, eagerChars?: number) {
-  const dom = new JSDOM('<!doctype html><html><body><div id="root"></div></body></html>');
-  const win = dom.window as unknown as Window;
-  const doc = dom.window.document;
-  const posted: unknown[] = [];
-  let state: unknown = savedState;
-  const api = {
-    postMessage: (m: unknown) => {
-      // Everything the view sends must be a well-formed WebviewToHost.
-      assert.ok(parseWebviewMessage(m), `malformed message posted: ${JSON.stringify(m)}`);
-      posted.push(m);
-    },
-    getState: () => state,
-    setState: (s: unknown) => {
-      state = s;
-    },
-  };
-  const frames: Array<() => void> = [];
-  const deferred: Array<() => void> = [];
-  const app = new ChatApp(doc.getElementById('root')!, api, win, {
-    schedule: (cb) => frames.push(cb),
-    defer: (cb) => deferred.push(cb),
-    draftDelayMs: 0,
-    eagerChars,
-  });
-  const frame = () => {
-    while (frames.length) frames.splice(0).forEach((cb) => cb());
-  };
-  const $ = (sel: string) => doc.querySelector<HTMLElement>(sel);
-  const $$ = (sel: string) => Array.from(doc.querySelectorAll<HTMLElement>(sel));
-  const send = (raw: unknown) => {
-    dom.window.dispatchEvent(new dom.window.MessageEvent('message', { data: raw }));
-  };
-  const types = () => posted.map((m) => (m as { type: string }).type);
-  return { dom, win, doc, app, api, posted, frame, deferred, $, $$, send, types, getSaved: () => state };
-}
-
-const state = (messages: MessageView[], extra: Partial<ChatStateView> = {}): ChatStateView => ({
-  messages,
-  hasApiKey: true,
-  model: 'anthropic/claude-sonnet-4.5',
-  busy: false,
-  ...extra,
-});
 
 /** One-shot render normalized through a DOM, as the view would show it. */
 function oneShot(doc: Document, text: string, codeActions = true): string {
@@ -61,8 +15,6 @@ function oneShot(doc: Document, text: string, codeActions = true): string {
   d.append(t.content);
   return d.innerHTML;
 }
-
-const tick = (win: Window) => new Promise((r) => win.setTimeout(r, 5));
 
 describe('webview chat app', function () {
   before(useEnglishWebviewStrings);
@@ -408,7 +360,7 @@ describe('webview chat app', function () {
     prompt.value = 'half a question';
     prompt.dispatchEvent(new t.dom.window.Event('input', { bubbles: true }));
     await tick(t.win);
-    assert.deepEqual(t.getSaved(), { draft: 'half a question' });
+    assert.deepEqual(JSON.parse(JSON.stringify(t.getSaved())), { draft: 'half a question' });
     assert.deepEqual(t.posted.at(-1), { type: 'promptDraft', text: 'half a question' });
 
     const again = setup({ draft: 'restored text' });

@@ -1,0 +1,143 @@
+// What the chat view remembers while the sidebar hides it. VS Code discards a hidden webview (we do
+// not ask for retainContextWhenHidden: it would keep the whole page in memory), but keeps the
+// webview state (getState/setState) for it: there go the scroll position (the message at the top of
+// the view and how far into it, so it survives a different width and messages rendered later), the
+// thinking sections left open and the long questions shown in full. The composer keeps its draft in
+// the same state object; each part patches only its own keys.
+import type { MessageView } from '../protocol/messages';
+import type { MessageEntries } from './messageEntries';
+
+/** The message at the top of the view and how many pixels of it are above the view's top. */
+export interface ScrollAnchor {
+  id: string;
+  offset: number;
+}
+
+interface Remembered {
+  /** undefined or null: at the bottom (following the newest message). */
+  scroll?: ScrollAnchor | null;
+  thinkingOpen?: string[];
+  shownAll?: string[];
+}
+
+/** Ids remembered per kind: enough for any screenful, small enough for the state VS Code stores. */
+const MAX_IDS = 200;
+/** The scroll position is remembered at most this often (ms) while the user scrolls. */
+const SCROLL_SAVE_MS = 150;
+
+export interface StateApi {
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+export class ViewMemory {
+  /** Only the first full state after the view (re)opened goes back to the remembered position. */
+  private restoreScroll = true;
+  private scrollTimer: number | undefined;
+
+  constructor(private readonly api: StateApi) {}
+
+  /** The position to scroll back to: once, for the first full state. */
+  takeScroll(): ScrollAnchor | undefined {
+    const anchor = this.restoreScroll ? this.scroll : undefined;
+    this.restoreScroll = false;
+    return anchor;
+  }
+
+  /** Remembers where the view is scrolled (`where`: undefined at the bottom); at most every SCROLL_SAVE_MS. */
+  rememberScroll(win: Window, where: () => ScrollAnchor | undefined): void {
+    if (this.scrollTimer !== undefined) return;
+    this.scrollTimer = win.setTimeout(() => {
+      this.scrollTimer = undefined;
+      this.scroll = where();
+    }, SCROLL_SAVE_MS);
+  }
+
+  /** The whole state object (other parts' keys included). */
+  read(): Record<string, unknown> {
+    const s = this.api.getState();
+    return typeof s === 'object' && s !== null && !Array.isArray(s) ? (s as Record<string, unknown>) : {};
+  }
+
+  /** Replaces only the keys in `part`. */
+  patch(part: Record<string, unknown>): void {
+    this.api.setState({ ...this.read(), ...part });
+  }
+
+  get scroll(): ScrollAnchor | undefined {
+    const s = (this.read() as Remembered).scroll;
+    return s && typeof s.id === 'string' && typeof s.offset === 'number' && Number.isFinite(s.offset) ? s : undefined;
+  }
+
+  set scroll(anchor: ScrollAnchor | undefined) {
+    this.patch({ scroll: anchor ?? null });
+  }
+
+  has(kind: 'thinkingOpen' | 'shownAll', id: string): boolean {
+    return this.ids(kind).includes(id);
+  }
+
+  set(kind: 'thinkingOpen' | 'shownAll', id: string, on: boolean): void {
+    const ids = this.ids(kind).filter((x) => x !== id);
+    if (on) ids.push(id);
+    this.patch({ [kind]: ids.slice(-MAX_IDS) });
+  }
+
+  /** Forgets the ids of messages no longer shown (another conversation was opened). */
+  keepOnly(present: (id: string) => boolean): void {
+    const thinkingOpen = this.ids('thinkingOpen').filter(present);
+    const shownAll = this.ids('shownAll').filter(present);
+    if (thinkingOpen.length !== this.ids('thinkingOpen').length || shownAll.length !== this.ids('shownAll').length) {
+      this.patch({ thinkingOpen, shownAll });
+    }
+  }
+
+  private ids(kind: 'thinkingOpen' | 'shownAll'): string[] {
+    const v = (this.read() as Record<string, unknown>)[kind];
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  }
+}
+
+/** The first message whose bottom is below the top of `list` (binary search: messages are in order). */
+export function scrollAnchor(list: HTMLElement, messages: HTMLElement): ScrollAnchor | undefined {
+  const items = messages.children;
+  if (items.length === 0) return undefined;
+  const top = list.getBoundingClientRect().top;
+  let lo = 0;
+  let hi = items.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid].getBoundingClientRect().bottom <= top) lo = mid + 1;
+    else hi = mid;
+  }
+  const el = items[lo] as HTMLElement;
+  const id = el.getAttribute('data-id');
+  return id ? { id, offset: top - el.getBoundingClientRect().top } : undefined;
+}
+
+/** Scrolls `list` so that `offset` pixels of `el` are above its top again. */
+export function restoreScroll(list: HTMLElement, el: HTMLElement, offset: number): void {
+  list.scrollTop += el.getBoundingClientRect().top - list.getBoundingClientRect().top + offset;
+}
+
+/** Opens again the thinking sections and long questions remembered for these messages (now shown). */
+export function reopenSections(memory: ViewMemory, entries: MessageEntries, messages: readonly MessageView[]): void {
+  memory.keepOnly((id) => entries.get(id) !== undefined);
+  for (const view of messages) {
+    const thinking = memory.has('thinkingOpen', view.id);
+    if (!thinking && !memory.has('shownAll', view.id)) continue;
+    const entry = entries.get(view.id)!;
+    entries.renderPending(entry);
+    if (thinking) entry.el.querySelector(':scope > [data-testid="thinking"]')?.setAttribute('open', '');
+    else entries.expand(view.id);
+  }
+}
+
+/** Remembers each thinking section the user opens or closes (`toggle` does not bubble: captured). */
+export function watchThinking(list: HTMLElement, memory: ViewMemory): void {
+  list.addEventListener('toggle', (e) => {
+    const details = e.target as HTMLDetailsElement;
+    const id = details.matches?.('[data-testid="thinking"]') ? details.closest('[data-testid="message"]')?.getAttribute('data-id') : undefined;
+    if (id && memory.has('thinkingOpen', id) !== details.open) memory.set('thinkingOpen', id, details.open);
+  }, true);
+}
