@@ -140,9 +140,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   private async state(): Promise<ChatStateView> {
+    // The messages after the await: a message added meanwhile (an edit adds its question right
+    // after the reset) was posted on its own already, and a state without it would drop it.
+    const hasApiKey = await this.handlers.hasApiKey();
     return {
       messages: this.conversation().messages.map(toMessageView),
-      hasApiKey: await this.handlers.hasApiKey(),
+      hasApiKey,
       model: this.handlers.model(),
       busy: this.chat().busy,
     };

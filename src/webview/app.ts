@@ -17,7 +17,7 @@ import { fileRefsIn, linkFileRefs } from './fileLinks';
 import { t } from './l10n';
 import { setChangingActionsDisabled } from './messageActions';
 import { MessageEntries, type Entry } from './messageEntries';
-import { reopenSections, restoreScroll, scrollAnchor, ViewMemory, watchThinking } from './viewMemory';
+import { reopenSections, scrollAnchor, ViewMemory, watchThinking } from './viewMemory';
 
 export interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -278,10 +278,11 @@ export class ChatApp {
     reopenSections(this.memory, this.entries, state.messages);
     const anchor = this.memory.takeScroll();
     const el = anchor && this.entries.get(anchor.id)?.el;
+    this.memory.letGo();
     if (anchor && el) {
       this.renderAllPending(); // everything above it at its real height
       this.stickToBottom = false;
-      restoreScroll(this.list, el, anchor.offset);
+      this.memory.hold(this.win, this.list, this.messagesEl, el, anchor.offset);
     } else {
       this.stickToBottom = true;
       this.queueScroll(); // before the next paint; no forced layout here
@@ -311,7 +312,10 @@ export class ChatApp {
       if (view.role === 'error') entry.body.setAttribute('role', 'alert');
       this.messagesEl.append(entry.el);
     }
-    if (added && view.role === 'user') this.stickToBottom = true;
+    if (added && view.role === 'user') {
+      this.stickToBottom = true;
+      this.memory.letGo();
+    }
     this.queueScroll();
   }
 
@@ -386,10 +390,12 @@ export class ChatApp {
     // scroll anchoring while off-screen messages change size, and those must not stop the follow.
     const markIntent = () => {
       this.userScrollAt = performance.now();
+      this.memory.letGo();
     };
     for (const type of ['wheel', 'touchmove', 'keydown'] as const) this.list.addEventListener(type, markIntent, { passive: true });
     this.list.addEventListener('pointerdown', () => {
       this.pointerDown = true;
+      this.memory.letGo();
     });
     this.win.addEventListener('pointerup', () => {
       this.pointerDown = false;
@@ -410,13 +416,10 @@ export class ChatApp {
       win: this.win,
       post: (m: WebviewToHost) => this.post(m),
       edit: (id: string) => {
-        const entry = this.entries.get(id);
-        if (entry?.view.role === 'user' && !this.busy) this.composer.startEdit(id, entry.view.text);
+        const view = this.entries.get(id)?.view;
+        if (view?.role === 'user' && !this.busy) this.composer.startEdit(id, view.text);
       },
-      showAll: (id: string) => {
-        this.entries.expand(id);
-        this.memory.set('shownAll', id, true);
-      },
+      showAll: (id: string) => void (this.entries.expand(id), this.memory.set('shownAll', id, true)),
     };
     this.list.addEventListener('click', (e) => onConversationClick(e, clicks));
     // Middle-click and friends must not navigate either.

@@ -34,8 +34,30 @@ export class ViewMemory {
   /** Only the first full state after the view (re)opened goes back to the remembered position. */
   private restoreScroll = true;
   private scrollTimer: number | undefined;
+  private holding: ResizeObserver | undefined;
 
   constructor(private readonly api: StateApi) {}
+
+  /**
+   * Scrolls back to where the user was and holds `offset` pixels of `el` above the top of `list`
+   * while the reopened page settles (styles, fonts and the side bar's final width change the
+   * heights above it), until letGo() (the user scrolls, or the conversation changes).
+   */
+  hold(win: Window, list: HTMLElement, content: HTMLElement, el: HTMLElement, offset: number): void {
+    this.letGo();
+    restoreScroll(list, el, offset);
+    const Observer = (win as Window & { ResizeObserver?: typeof ResizeObserver }).ResizeObserver;
+    if (typeof Observer !== 'function') return;
+    const observer = new Observer(() => restoreScroll(list, el, offset));
+    observer.observe(list);
+    observer.observe(content);
+    this.holding = observer;
+  }
+
+  letGo(): void {
+    this.holding?.disconnect();
+    this.holding = undefined;
+  }
 
   /** The position to scroll back to: once, for the first full state. */
   takeScroll(): ScrollAnchor | undefined {
@@ -141,3 +163,4 @@ export function watchThinking(list: HTMLElement, memory: ViewMemory): void {
     if (id && memory.has('thinkingOpen', id) !== details.open) memory.set('thinkingOpen', id, details.open);
   }, true);
 }
+
