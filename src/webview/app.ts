@@ -15,9 +15,9 @@ import { h, icon } from './dom';
 import { onConversationClick } from './conversationClicks';
 import { fileRefsIn, linkFileRefs } from './fileLinks';
 import { t } from './l10n';
-import { setChangingActionsDisabled } from './messageActions';
+import { lastQuestion, setChangingActionsDisabled } from './messageActions';
 import { MessageEntries, type Entry } from './messageEntries';
-import { reopenSections, scrollAnchor, ViewMemory, watchThinking } from './viewMemory';
+import { scrollAnchor, ViewMemory, watchThinking } from './viewMemory';
 
 export interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -44,7 +44,6 @@ const SLICE_MS = 8;
 const USER_SCROLL_MS = 1000;
 /** How close to the bottom (px) counts as "at the bottom" for auto-scroll. */
 const BOTTOM_SLACK = 40;
-
 
 export class ChatApp {
   private readonly doc: Document;
@@ -149,7 +148,7 @@ export class ChatApp {
         this.post({ type: 'edit', id, text });
         this.stickToBottom = true;
       },
-      lastQuestion: () => this.lastQuestion(),
+      lastQuestion: () => lastQuestion(this.messagesEl, this.entries),
       onStop: () => this.post({ type: 'stop' }),
       onDraft: (text) => this.post({ type: 'promptDraft', text }),
     });
@@ -275,25 +274,10 @@ export class ChatApp {
     const editing = this.composer.editingId;
     if (editing && this.entries.get(editing)?.view.role !== 'user') this.composer.cancelEdit();
     // What the user opened stays open; the first state after the view reopens scrolls to where it was.
-    reopenSections(this.memory, this.entries, state.messages);
-    const anchor = this.memory.takeScroll();
-    const el = anchor && this.entries.get(anchor.id)?.el;
-    this.memory.letGo();
-    if (anchor && el) {
-      this.renderAllPending(); // everything above it at its real height
-      this.stickToBottom = false;
-      this.memory.hold(this.win, this.list, this.messagesEl, el, anchor.offset);
-    } else {
-      this.stickToBottom = true;
-      this.queueScroll(); // before the next paint; no forced layout here
-    }
+    const view = { win: this.win, list: this.list, content: this.messagesEl, entries: this.entries, renderAll: () => this.renderAllPending() };
+    this.stickToBottom = !this.memory.restore(view, state.messages);
+    if (this.stickToBottom) this.queueScroll(); // before the next paint; no forced layout here
     this.schedulePending();
-  }
-
-  private lastQuestion(): string | undefined {
-    const users = this.messagesEl.querySelectorAll(':scope > [data-role="user"]');
-    const id = users[users.length - 1]?.getAttribute('data-id');
-    return id ? this.entries.get(id)?.view.text : undefined;
   }
 
   private setModel(model: string): void {
@@ -405,21 +389,17 @@ export class ChatApp {
       else if (this.pointerDown || performance.now() - this.userScrollAt < USER_SCROLL_MS) this.stickToBottom = false;
       this.memory.rememberScroll(this.win, () => (this.stickToBottom ? undefined : scrollAnchor(this.list, this.messagesEl)));
     }, { passive: true });
-    // Escape anywhere in the view stops a streaming reply (or leaves editing), as in the prompt.
-    this.doc.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' && !e.defaultPrevented && this.composer.escape()) e.preventDefault();
-    });
     watchThinking(this.list, this.memory);
     const clicks = {
       list: this.list,
       entries: this.entries,
       win: this.win,
       post: (m: WebviewToHost) => this.post(m),
-      edit: (id: string) => {
-        const view = this.entries.get(id)?.view;
-        if (view?.role === 'user' && !this.busy) this.composer.startEdit(id, view.text);
+      edit: (id: string, text: string) => this.composer.startEdit(id, text),
+      showAll: (id: string) => {
+        this.entries.expand(id);
+        this.memory.set('shownAll', id, true);
       },
-      showAll: (id: string) => void (this.entries.expand(id), this.memory.set('shownAll', id, true)),
     };
     this.list.addEventListener('click', (e) => onConversationClick(e, clicks));
     // Middle-click and friends must not navigate either.

@@ -216,10 +216,6 @@ export class Composer {
 
   private wireEvents(): void {
     this.prompt.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape') {
-        if (this.escape()) e.preventDefault();
-        return;
-      }
       if (e.key === 'ArrowUp' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey && this.recall()) {
         e.preventDefault();
         return;
@@ -229,6 +225,10 @@ export class Composer {
       if (e.isComposing || e.keyCode === 229) return;
       e.preventDefault();
       this.submit();
+    });
+    // Escape anywhere in the view (the prompt included) stops a streaming reply, else leaves editing.
+    this.doc.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && !e.defaultPrevented && this.escape()) e.preventDefault();
     });
     this.prompt.addEventListener('input', () => this.scheduleDraftSave());
     this.prompt.addEventListener('blur', () => {

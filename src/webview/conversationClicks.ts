@@ -11,7 +11,7 @@ export interface ConversationClicks {
   win: Window;
   post(message: WebviewToHost): void;
   /** Edit on question `id`: its text goes to the prompt. */
-  edit(id: string): void;
+  edit(id: string, text: string): void;
   /** "Show all" on question `id` (remembered by the view). */
   showAll(id: string): void;
 }
@@ -57,9 +57,11 @@ export function onConversationClick(e: MouseEvent, ctx: ConversationClicks): voi
       // Local: the whole text is already here, only its rendering was left out.
       ctx.showAll(id);
       return;
-    case 'edit':
-      if (id) ctx.edit(id);
+    case 'edit': {
+      const question = ctx.entries.get(id)?.view;
+      if (question?.role === 'user') ctx.edit(id, question.text);
       return;
+    }
     case 'regenerate':
       if (id) ctx.post({ type: 'regenerate', id });
       return;

@@ -5,6 +5,7 @@ import type { MessageView } from '../protocol/messages';
 import type { WebviewStringKey } from '../protocol/webviewStrings';
 import { h, icon } from './dom';
 import { t } from './l10n';
+import type { MessageEntries } from './messageEntries';
 
 /** The buttons that would change the conversation: disabled while a reply streams. */
 export const CHANGING_ACTIONS = '[data-testid="edit"], [data-testid="regenerate"]';
@@ -41,4 +42,11 @@ export function placeMessageActions(doc: Document, el: HTMLElement, view: Messag
 /** Enables or disables every Edit and Regenerate under `root`. */
 export function setChangingActionsDisabled(root: ParentNode, disabled: boolean): void {
   for (const b of root.querySelectorAll<HTMLButtonElement>(CHANGING_ACTIONS)) b.disabled = disabled;
+}
+
+/** The newest question's text (Up in an empty prompt). */
+export function lastQuestion(messages: HTMLElement, entries: MessageEntries): string | undefined {
+  const users = messages.querySelectorAll(':scope > [data-role="user"]');
+  const id = users[users.length - 1]?.getAttribute('data-id');
+  return id ? entries.get(id)?.view.text : undefined;
 }

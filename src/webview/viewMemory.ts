@@ -59,6 +59,21 @@ export class ViewMemory {
     this.holding = undefined;
   }
 
+  /**
+   * After a full state: opens again what the user had open and, for the first state after the view
+   * reopened, scrolls back to where the user was. True when it did (the view must not follow the bottom).
+   */
+  restore(view: { win: Window; list: HTMLElement; content: HTMLElement; entries: MessageEntries; renderAll(): void }, messages: readonly MessageView[]): boolean {
+    reopenSections(this, view.entries, messages);
+    const anchor = this.takeScroll();
+    const el = anchor && view.entries.get(anchor.id)?.el;
+    this.letGo();
+    if (!anchor || !el) return false;
+    view.renderAll(); // everything above it at its real height
+    this.hold(view.win, view.list, view.content, el, anchor.offset);
+    return true;
+  }
+
   /** The position to scroll back to: once, for the first full state. */
   takeScroll(): ScrollAnchor | undefined {
     const anchor = this.restoreScroll ? this.scroll : undefined;
