@@ -12,6 +12,7 @@ import {
   notification,
   openChat,
   openFile,
+  pickInQuickPick,
   runCommand,
   selectLines,
   session,
@@ -95,11 +96,7 @@ describe('UI: fidelity', () => {
 
     // Another diff editor while the proposal is still pending: notes.ts against sample.ts.
     await openFile(page, 'notes.ts');
-    await runCommand(page, 'File: Compare Active File With...');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: WAIT });
-    await input.fill('sample.ts');
-    await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'sample.ts' }).first().click();
+    await pickInQuickPick(page, () => runCommand(page, 'File: Compare Active File With...'), 'sample.ts', /^sample\.ts(?!:)/); // the file, not the proposal's diff editor
     await page.locator('.editor-group-container.active .tab.active[aria-label*="notes.ts"][aria-label*="sample.ts"]').waitFor({ state: 'visible', timeout: WAIT });
     await page.locator('.editor-group-container.active .monaco-diff-editor').waitFor({ state: 'visible', timeout: WAIT });
     assert.equal(await titleAction('Apply Refactor').count(), 0, 'no Apply in an unrelated diff editor');

@@ -15,6 +15,7 @@ import {
   notification,
   openChat,
   openFile,
+  pickInQuickPick,
   runCommand,
   session,
   UI_KEY,
@@ -123,13 +124,7 @@ describe('UI: where the developer already is', () => {
 
       // 2. A model, picked in the model list.
       await openStep(s, 'selectModel');
-      await clickStepButton(s, 'Select Model');
-      const input = s.page.locator('.quick-input-widget .quick-input-box input');
-      await input.waitFor({ state: 'visible', timeout: WAIT });
-      await input.fill('anthropic/claude-sonnet-4.5');
-      await s.page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: 'anthropic/claude-sonnet-4.5' }).first().waitFor({ state: 'visible', timeout: WAIT });
-      await s.page.keyboard.press('Enter');
-      await s.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: WAIT });
+      await pickInQuickPick(s.page, () => clickStepButton(s, 'Select Model'), 'anthropic/claude-sonnet-4.5', 'anthropic/claude-sonnet-4.5');
       await waitDone(s, 'selectModel');
 
       // 3. A question in the chat the button opens.

@@ -238,6 +238,37 @@ export async function contextMenu(page: Page, path: string[], open: () => Promis
   }
 }
 
+/**
+ * Opens a quick pick with `open` (a command, a button), types `text` and accepts the row that shows
+ * `rowText` (Enter when it is the highlighted one, else a click on it: the highlighted row may be
+ * another match, e.g. a recently opened diff editor of the same file). A quick pick closes when the
+ * focus moves, and a click in a webview (the walkthrough's buttons) can finish moving the focus after
+ * the pick opened (seen under load on 1.100.3); so the whole gesture is repeated while the pick is
+ * gone without a choice.
+ */
+export async function pickInQuickPick(page: Page, open: () => Promise<void>, text: string, rowText: string | RegExp): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('.quick-input-box input');
+  const row = widget.locator('.monaco-list-row').filter({ hasText: rowText }).first();
+  const deadline = Date.now() + WAIT;
+  for (;;) {
+    try {
+      await open();
+      // The palette that ran a command stays open until the command's pick takes its place.
+      await until('the quick pick', async () => (await input.isVisible()) && !(await input.inputValue()).startsWith('>'), 5000);
+      await input.fill(text, { timeout: 3000 });
+      await row.waitFor({ state: 'visible', timeout: 4000 });
+      if ((await row.getAttribute('class'))?.split(/\s+/).includes('focused')) await input.press('Enter', { timeout: 3000 });
+      else await row.click({ timeout: 3000 });
+      await widget.waitFor({ state: 'hidden', timeout: 5000 });
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await closeQuickInput(page).catch(() => undefined);
+    }
+  }
+}
+
 /** Closes the palette/input box if one is open (Escape in an editor would drop its selection). */
 export async function closeQuickInput(page: Page): Promise<void> {
   const menu = page.locator('.context-view .monaco-menu').first();
