@@ -29,13 +29,21 @@ const HOST_QUESTION = /^Send your GMI API key to (.+)\?$/;
 
 /** A loopback server that only counts connections (stands in for "anywhere the key could go"). */
 async function countingServer(): Promise<{ url: string; connections: () => number; close(): Promise<void> }> {
+  // Only requests for the test's hosts count: VS Code itself also uses http.proxy once it is set
+  // (1.139's Copilot agent host reconnects through it), and that is not the extension's traffic.
   let connections = 0;
+  const ours = (target: string | undefined) => /gmi-gateway\.invalid/.test(target ?? '');
   const sockets = new Set<Socket>();
-  const server = http.createServer((_req, res) => res.writeHead(502).end());
+  const server = http.createServer((req, res) => {
+    if (ours(req.url) || ours(req.headers.host)) connections++;
+    res.writeHead(502).end();
+  });
   // As a proxy: refuse every tunnel at once, so a client that tried gets a quick failure.
-  server.on('connect', (_req, socket: Socket) => socket.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n'));
+  server.on('connect', (req: http.IncomingMessage, socket: Socket) => {
+    if (ours(req.url)) connections++;
+    socket.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n');
+  });
   server.on('connection', (s: Socket) => {
-    connections++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
