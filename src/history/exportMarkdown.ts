@@ -3,6 +3,7 @@
 // No `vscode` import.
 import type { StoredMessage } from '../chat/conversation';
 import * as l10n from '../l10n';
+import { inlineCode } from '../chat/prompts';
 
 export interface ExportOptions {
   title: string;
@@ -27,6 +28,7 @@ export function exportMarkdown(messages: readonly StoredMessage[], options: Expo
       out.push(`## ${l10n.t('Question')}`);
       if (m.notice) out.push(quote(m.notice));
       out.push(closeOpenFence(m.text));
+      if (m.attachments?.length) out.push(`_${l10n.t('Attached: {0}', m.attachments.map(attachmentName).join(', '))}_`);
     } else if (m.role === 'assistant') {
       out.push(`## ${l10n.t('Answer')}`);
       const about = replyLine(m);
@@ -56,6 +58,12 @@ function replyLine(m: StoredMessage): string {
   const note = m.state ? stateNote(m.state) : undefined;
   if (note) parts.push(note);
   return parts.join(' · ');
+}
+
+/** `src/app.ts`, `src/app.ts:3-9`, image `shot.png` — what was attached, not its contents. */
+function attachmentName(a: NonNullable<StoredMessage['attachments']>[number]): string {
+  if (a.kind === 'image') return l10n.t('image {0}', inlineCode(a.name));
+  return inlineCode(a.lines ? `${a.path}:${a.lines.start}-${a.lines.end}` : a.path);
 }
 
 function count(n: number): string {

@@ -47,6 +47,23 @@ describe('history/exportMarkdown', () => {
     assert.equal((golden.match(/^```/gm)?.length ?? 0) % 2, 0);
   });
 
+  it('names what was attached to a question, not its contents', () => {
+    const md = exportMarkdown(
+      [
+        {
+          id: 'q1', role: 'user', text: 'Why?', createdAt: 0,
+          attachments: [
+            { kind: 'selection', id: 'a1', name: 'app.ts:3-9', path: 'src/app.ts', languageId: 'typescript', text: 'SECRET_BODY', lines: { start: 3, end: 9 } },
+            { kind: 'image', id: 'a2', name: 'shot.png', mediaType: 'image/png', data: 'iVBORw0KGgo=' },
+          ],
+        },
+      ],
+      { title: 'T' },
+    );
+    assert.match(md, /^Why\?\n\n_Attached: `src\/app\.ts:3-9`, image `shot\.png`_$/m);
+    assert.ok(!md.includes('SECRET_BODY') && !md.includes('iVBORw0KGgo'));
+  });
+
   it('closes a fence left open, and only then', () => {
     assert.equal(closeOpenFence('a\n```ts\ncode'), 'a\n```ts\ncode\n```');
     assert.equal(closeOpenFence('````\n```\nstill inside'), '````\n```\nstill inside\n````');
