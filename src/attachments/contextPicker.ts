@@ -156,17 +156,26 @@ function searchWorkspaceFile(): Promise<vscode.Uri | undefined> {
     qp.matchOnDescription = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let search = 0;
+    // The same file keeps its item object across searches, and an unchanged list is not set again:
+    // a row being clicked (or the active one) is not swapped away under the user by a late search.
+    const known = new Map<string, vscode.QuickPickItem & { uri: vscode.Uri }>();
     const run = async (filter: string) => {
       const mine = ++search;
       qp.busy = true;
       const uris = await vscode.workspace.findFiles(fileGlob(filter), SEARCH_EXCLUDE, SEARCH_RESULTS);
       if (mine !== search) return; // a newer search is on its way
-      qp.items = uris
+      const items = uris
         .map((uri) => {
-          const dir = path.posix.dirname(vscode.workspace.asRelativePath(uri, false));
-          return { label: path.basename(uri.path), description: dir === '.' ? '' : dir, uri };
+          let item = known.get(uri.toString());
+          if (!item) {
+            const dir = path.posix.dirname(vscode.workspace.asRelativePath(uri, false));
+            item = { label: path.basename(uri.path), description: dir === '.' ? '' : dir, uri };
+            known.set(uri.toString(), item);
+          }
+          return item;
         })
         .sort((a, b) => a.label.localeCompare(b.label));
+      if (items.length !== qp.items.length || items.some((item, i) => item !== qp.items[i])) qp.items = items;
       qp.busy = false;
     };
     qp.onDidChangeValue((value) => {
@@ -175,7 +184,7 @@ function searchWorkspaceFile(): Promise<vscode.Uri | undefined> {
     });
     let result: vscode.Uri | undefined;
     qp.onDidAccept(() => {
-      result = qp.selectedItems[0]?.uri;
+      result = (qp.selectedItems[0] ?? qp.activeItems[0])?.uri;
       qp.hide();
     });
     qp.onDidHide(() => {

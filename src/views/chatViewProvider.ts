@@ -224,6 +224,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       }
       case 'pickContext': {
         const picked = await this.handlers.pickContext();
+        this.log.info(`Add context (${message.via}): ${picked.attachments.length} attached, ${picked.refusals.length} refused.`);
         const refusals = [...picked.refusals];
         for (const a of picked.attachments) refusals.push(...this.attach(a));
         this.notify(refusals.join(' '));

@@ -126,6 +126,21 @@ describe('webview: attachments', () => {
       assert.deepEqual(t.posted.at(-1), { type: 'imageRefused', name: 'huge.png', reason: 'tooLarge', bytes: 5 * 1024 * 1024 + 1 });
     });
 
+    it('a dropped image goes the same way as a pasted one', async () => {
+      const t = setup();
+      const over = new t.dom.window.Event('dragover', { cancelable: true });
+      Object.defineProperty(over, 'dataTransfer', { value: { types: ['Files'], files: [] } });
+      t.app.composer.prompt.dispatchEvent(over);
+      assert.equal(over.defaultPrevented, true, 'the prompt accepts the drag');
+      const drop = new t.dom.window.Event('drop', { cancelable: true });
+      const file = new t.dom.window.File([Buffer.from(PNG_1PX, 'base64')], 'dropped.png', { type: 'image/png' });
+      Object.defineProperty(drop, 'dataTransfer', { value: { types: ['Files'], files: [file] } });
+      t.app.composer.prompt.dispatchEvent(drop);
+      assert.equal(drop.defaultPrevented, true);
+      await until('addImage posted', () => t.posted.some((m) => m.type === 'addImage'));
+      assert.deepEqual(t.posted.at(-1), { type: 'addImage', name: 'dropped.png', dataUrl: `data:image/png;base64,${PNG_1PX}` });
+    });
+
     it('a paste without files is left to the prompt', () => {
       const t = setup();
       const event = new t.dom.window.Event('paste', { cancelable: true });
