@@ -100,9 +100,9 @@ export async function launchBrowser() {
 export const fmtMs = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
 
 /** Runs a TypeScript part (through tsx) in its own process and returns the JSON of its `RESULT` line. */
-export async function runTsx(file, args = []) {
+export async function runTsx(file, args = [], nodeArgs = []) {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(benchDir, file), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(benchDir, file), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (c) => (out += c));

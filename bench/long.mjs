@@ -15,7 +15,10 @@ import * as esbuild from 'esbuild';
 import { KB, generateReply, prng } from './corpus.mjs';
 import { fmtMs, launchBrowser, log, median, outDir, percentile, printTable, root, round } from './lib.mjs';
 
-const EXCHANGES = 300;
+const EXCHANGES = Number(process.env.BENCH_LONG_EXCHANGES ?? 300);
+/** Mean reply size in KB; replies vary ×0.1–×2.6 around it when BENCH_LONG_MIXED=1 (issue 13: 200 replies, 20 MB). */
+const REPLY_KB = Number(process.env.BENCH_LONG_REPLY_KB ?? 4.8);
+const MIX = process.env.BENCH_LONG_MIXED ? [0.1, 0.3, 0.6, 1, 1.4, 2.6] : [1]; // mean 1
 const OPENS = Number(process.env.BENCH_LONG_OPENS ?? 5);
 const KEYS = 120;
 
@@ -29,7 +32,7 @@ export function longConversation() {
     messages.push({
       id: `a${i}`,
       role: 'assistant',
-      text: generateReply(Math.round(4.8 * KB), 1000 + i).trimEnd(),
+      text: generateReply(Math.round(REPLY_KB * KB * MIX[i % MIX.length]), 1000 + i).trimEnd(),
       state: 'done',
       model: 'anthropic/claude-sonnet-4.5',
       usage: { inputTokens: 1200 + i, outputTokens: 900 + i },

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench [part…]`: the performance benchmarks of issues 6 and 13. Parts: render, client, e2e,
-// pace, long, history, activation (default: all, in that order). Prints a table per part and merges the numbers into
+// pace, session, long, history, activation (default: all, in that order). Prints a table per part and merges the numbers into
 // bench/results.json (git-ignored). Not part of `npm test`: times are reported, never asserted.
 import { log, machine, saveResults } from './lib.mjs';
 
@@ -27,6 +27,12 @@ const PARTS = {
     const { runPace, printPace } = await import('./pace.mjs');
     const r = await runPace();
     printPace(r);
+    return r;
+  },
+  session: async () => {
+    const { runSession, printSession } = await import('./session.mjs');
+    const r = await runSession();
+    printSession(r);
     return r;
   },
   long: async () => {

@@ -1,0 +1,102 @@
+// Part "session" (issue 13, "nothing grows without bound"), run by bench/session.mjs through tsx:
+// one code-server session (BENCH_VSCODE, default 1.100.3), one conversation, BENCH_SESSION_REPLIES
+// replies of mixed sizes (rich Markdown, bench/corpus.mjs) adding up to BENCH_SESSION_MB, streamed
+// fast (the pace part measures pacing). After 10 replies and at the end, after a full garbage
+// collection: the JS heap of the workbench's renderer (the chat webview shares it in code-server)
+// through CDP, and the extension host's heap through its inspector (opened with SIGUSR1).
+// Prints one line `RESULT {json}`.
+import { loadavg } from 'node:os';
+import type { CDPSession } from 'playwright-core';
+import { startFakeGmi } from '../test/fake-gmi/server';
+import { KB, generateReply } from './corpus.mjs';
+import { ask, ensureDist, extensionHostPid, loadHarness, openWorkbench, readyChat, waitDone, KEY } from './workbench';
+
+const REPLIES = Number(process.env.BENCH_SESSION_REPLIES ?? 200);
+const TOTAL_MB = Number(process.env.BENCH_SESSION_MB ?? 20);
+/** Relative sizes, repeated: mixed small and large replies, scaled to add up to TOTAL_MB. */
+const MIX = [0.1, 0.3, 0.6, 1, 1.4, 2.6];
+
+async function rendererHeapMB(cdp: CDPSession): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  return usedSize / 1024 / 1024;
+}
+
+/** The extension host's heap after a full GC, through Node's inspector (SIGUSR1 opens it on 9229). */
+async function hostHeapMB(pid: number): Promise<number | undefined> {
+  process.kill(pid, 'SIGUSR1');
+  let url: string | undefined;
+  for (let i = 0; i < 50 && !url; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      const list = (await (await fetch('http://127.0.0.1:9229/json/list')).json()) as Array<{ webSocketDebuggerUrl: string }>;
+      url = list[0]?.webSocketDebuggerUrl;
+    } catch {
+      // not listening yet
+    }
+  }
+  if (!url) return undefined;
+  const WS = (globalThis as unknown as { WebSocket?: new (u: string) => WebSocket }).WebSocket;
+  if (!WS) return undefined; // needs --experimental-websocket on Node 20 (bench/session.mjs passes it)
+  const ws = new WS(url);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
+  let id = 0;
+  const call = (method: string) =>
+    new Promise<Record<string, number>>((resolve) => {
+      const my = ++id;
+      ws.onmessage = (e) => {
+        const m = JSON.parse(String(e.data)) as { id?: number; result?: Record<string, number> };
+        if (m.id === my) resolve(m.result ?? {});
+      };
+      ws.send(JSON.stringify({ id: my, method }));
+    });
+  await call('HeapProfiler.collectGarbage');
+  const { usedSize } = await call('Runtime.getHeapUsage');
+  ws.close();
+  return usedSize / 1024 / 1024;
+}
+
+async function main(): Promise<void> {
+  const h = await loadHarness();
+  const distBuild = ensureDist();
+  const fake = await startFakeGmi({ apiKey: KEY });
+  const wb = await openWorkbench(h, 'bench-session', { 'gmi.baseUrl': fake.baseUrl }, process.env.BENCH_VSCODE);
+  try {
+    const { page } = wb;
+    await readyChat(page, fake);
+    const cdp = await page.context().newCDPSession(page);
+    const hostPid = wb.serverPid ? extensionHostPid(wb.serverPid) : undefined;
+    const mixSum = MIX.reduce((a, b) => a + b, 0);
+    const unit = (TOTAL_MB * 1024 * KB) / ((REPLIES / MIX.length) * mixSum);
+    const heaps: Array<{ replies: number; rendererMB: number; hostMB?: number; sentMB: number }> = [];
+    let sent = 0;
+    const started = Date.now();
+    for (let i = 0; i < REPLIES; i++) {
+      const text = generateReply(Math.round(unit * MIX[i % MIX.length]), 100 + i);
+      sent += text.length;
+      fake.enqueue({ text, chunkSize: 2000, delayMs: 2, usage: { input: 10, output: 100 } });
+      await ask(page, `reply ${i + 1}`, false);
+      await waitDone(page, i + 1, 600_000); // the warm-up reply is number 0
+      if (i + 1 === 10 || i + 1 === REPLIES) {
+        heaps.push({ replies: i + 1, rendererMB: await rendererHeapMB(cdp), hostMB: hostPid ? await hostHeapMB(hostPid) : undefined, sentMB: sent / 1024 / 1024 });
+        process.stderr.write(`[bench:session] ${JSON.stringify(heaps[heaps.length - 1])}\n`);
+      }
+    }
+    const result = { distBuild, vscode: wb.vscodeVersion, replies: REPLIES, totalMB: sent / 1024 / 1024, seconds: (Date.now() - started) / 1000, heaps, load: loadavg() };
+    process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+  } finally {
+    await wb.close(Boolean(process.env.BENCH_KEEP));
+    await fake.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`session bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
