@@ -16,7 +16,7 @@ import {
 /**
  * The extension with the bench-only floor view added (bench/floor; never in the .vsix): the
  * workbench loads one development extension, so this folder is ours — package.json with the
- * floor's contributions, dist/ and media/ linked — and its entry activates both.
+ * floor's contributions and package.nls*.json, dist/ and media/ linked — and its entry activates both.
  */
 function buildWithFloor(): string {
   const dir = path.join(ROOT, 'out', 'bench', 'with-floor');
@@ -29,6 +29,8 @@ function buildWithFloor(): string {
   manifest.contributes.views = { ...manifest.contributes.views, explorer: [...(manifest.contributes.views?.explorer ?? []), ...floor.contributes.views.explorer] };
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
   for (const d of ['dist', 'media']) fs.symlinkSync(path.join(ROOT, d), path.join(dir, d));
+  // the manifest's words (%key%) and their translations
+  for (const f of fs.readdirSync(ROOT).filter((n) => /^package\.nls(\..+)?\.json$/.test(n))) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
   fs.copyFileSync(path.join(ROOT, 'bench', 'floor', 'extension.js'), path.join(dir, 'floor.js'));
   fs.writeFileSync(
     path.join(dir, 'bench-main.js'),
