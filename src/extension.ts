@@ -55,7 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
     },
     log,
     saved: () => current.flush(),
-    keepBranch: async (json) => void (await current.saveCopy(json, (title) => branchTitle(title))),
+    keepBranch: async (json, why) => void (await current.saveCopy(json, (title) => branchTitle(title, why))),
     prepare: async (): Promise<PreparedRequest | RequestBlocked> => {
       const conn = await connection.connect(true);
       if ('blocked' in conn) return conn;

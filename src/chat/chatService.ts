@@ -53,7 +53,7 @@ export interface ChatServiceDeps {
    * Keeps the conversation as it is now as its own conversation in the history, before an edit or a
    * regenerate drops a question from it (never silently). Rejects when it could not be kept.
    */
-  keepBranch?(json: ConversationJSON): Promise<void>;
+  keepBranch?(json: ConversationJSON, why: 'edit' | 'regenerate'): Promise<void>;
   log?: { info(m: string): void; warn(m: string): void };
 }
 
@@ -151,7 +151,7 @@ export class ChatService {
     if (!question || question.role !== 'user' || !text.trim()) return 'notFound';
     // The question's attachments stay with it: only its text was edited.
     const attachments = question.attachments;
-    return this.rewrite(questionId, () => void this.deps.conversation.addUser(text, { attachments }));
+    return this.rewrite('edit', questionId, (conversation) => void conversation.addUser(text, { attachments }));
   }
 
   /**
@@ -165,11 +165,11 @@ export class ChatService {
     const question = reply?.role === 'assistant' && reply.state !== 'streaming' ? conversation.questionFor(replyId) : undefined;
     if (!question) return 'notFound';
     const next = conversation.messages[conversation.messages.indexOf(question) + 1];
-    return this.rewrite(next.id);
+    return this.rewrite('regenerate', next.id);
   }
 
   /** Drops `fromId` and what follows (keeping a branch when a question goes), then runs a request. */
-  private async rewrite(fromId: string, afterCut?: () => void): Promise<RewriteResult> {
+  private async rewrite(why: 'edit' | 'regenerate', fromId: string, afterCut?: (conversation: Conversation) => void): Promise<RewriteResult> {
     const conversation = this.deps.conversation;
     const from = conversation.messages.findIndex((m) => m.id === fromId);
     const dropsQuestion = conversation.messages.slice(from).some((m) => m.role === 'user');
@@ -177,7 +177,7 @@ export class ChatService {
     await this.run(undefined, async () => {
       if (dropsQuestion && this.deps.keepBranch) {
         try {
-          await this.deps.keepBranch(conversation.toJSON());
+          await this.deps.keepBranch(conversation.toJSON(), why);
         } catch (err) {
           this.deps.log?.warn(`The conversation could not be kept in the history, so it was left as it is: ${err instanceof Error ? err.message : String(err)}`);
           result = 'branchNotKept';
@@ -185,7 +185,7 @@ export class ChatService {
         }
       }
       conversation.truncateFrom(fromId);
-      afterCut?.();
+      afterCut?.(conversation);
       return true;
     });
     return result;

@@ -8,9 +8,10 @@ import { titleFrom } from './historyList';
 import { HistoryPicker, type HistoryPickerHandle } from './historyPicker';
 import type { HistoryStore } from './historyStore';
 
-/** The title of the conversation an edit leaves behind: "<title> (before edit, 14:05)". */
-export function branchTitle(title: string, now = new Date()): string {
-  return vscode.l10n.t('{0} (before edit, {1})', title, now.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }));
+/** The title of the conversation an edit or a regenerate leaves behind: "<title> (before edit, 14:05)". */
+export function branchTitle(title: string, why: 'edit' | 'regenerate', now = new Date()): string {
+  const time = now.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return why === 'edit' ? vscode.l10n.t('{0} (before edit, {1})', title, time) : vscode.l10n.t('{0} (before regenerating, {1})', title, time);
 }
 
 export interface HistoryCommandsDeps {

@@ -228,7 +228,7 @@ export class Composer {
     });
     // Escape anywhere in the view (the prompt included) stops a streaming reply, else leaves editing.
     this.doc.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' && !e.defaultPrevented && this.escape()) e.preventDefault();
+      if (e.key === 'Escape' && !e.defaultPrevented && !e.isComposing && this.escape()) e.preventDefault();
     });
     this.prompt.addEventListener('input', () => this.scheduleDraftSave());
     this.prompt.addEventListener('blur', () => {

@@ -60,7 +60,7 @@ describe('ChatService: edit and resend, regenerate', () => {
       },
       prepare: async () => prepared,
       saved: () => current.flush(),
-      keepBranch: async (json) => void (await current.saveCopy(json, (t) => `${t} (before edit)`)),
+      keepBranch: async (json, why) => void (await current.saveCopy(json, (t) => `${t} (before ${why})`)),
     });
   }
   const shown = () => current.conversation.messages.map((m) => `${m.role}:${m.text}`);
@@ -106,6 +106,7 @@ describe('ChatService: edit and resend, regenerate', () => {
     await current.flush();
     const branch = history.list().find((e) => e.id !== current.id);
     assert.equal(branch?.messageCount, 4, 'the dropped question Q2 is kept in a branch');
+    assert.equal(branch?.title, 'Q1 (before regenerate)');
   });
 
   it('refuses edit and regenerate while a reply streams, and leaves the conversation as it is', async () => {
