@@ -53,6 +53,29 @@ describe('Attachments', () => {
     assert.deepEqual(question.attachments?.map((a) => a.detail), ['src/sample.ts', 'src/sample.ts:10-12']);
   });
 
+  it('open editors: the ones picked are attached, read from the editor (unsaved text included)', async () => {
+    const editor = await openWorkspaceFile('src/sample.ts');
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// unsaved line\n'));
+    try {
+      let call = 0;
+      t.stubs.stub('showQuickPick', async (items: Array<{ choice?: string; description?: string }>, options: { canPickMany?: boolean }) => {
+        const list = await items;
+        call++;
+        if (call === 1) return list.find((i) => i.choice === 'openEditors');
+        assert.equal(options.canPickMany, true);
+        return list.filter((i) => i.description === 'src/sample.ts');
+      });
+      await t.api.webviewMessage({ type: 'pickContext', via: 'button' });
+      assert.deepEqual(t.api.composer().attachments.map((a) => a.name), ['sample.ts']);
+      t.fake.enqueue({ text: 'Seen.' });
+      await t.api.webviewMessage({ type: 'send', text: 'Look at the open file.' });
+      await t.api.chatIdle();
+      assert.match(lastUserText(body()), /Attached file `src\/sample\.ts` \(typescript\):\n\n```typescript\n\/\/ unsaved line\n\/\/ A small file/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
   it('the Problems of the current file are attached as a list with lines and messages', async () => {
     const editor = await openWorkspaceFile('src/sample.ts');
     const diagnostics = vscode.languages.createDiagnosticCollection('gmi-test');
