@@ -5,18 +5,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JSDOM } from 'jsdom';
-import { renderMarkdown } from '../../src/webview/markdown';
 import { FROZEN_GROUP_CLASS, StreamingMarkdown } from '../../src/webview/streamingMarkdown';
-import { htmlWithoutGroups } from './helpers/frozenGroups';
+import { htmlWithoutGroups, oneShotHtml } from './helpers/frozenGroups';
 
 const document = new JSDOM('<!doctype html><html><body></body></html>').window.document;
 
 function oneShot(text: string): string {
-  const t = document.createElement('template');
-  t.innerHTML = renderMarkdown(text);
-  const div = document.createElement('div');
-  div.append(t.content);
-  return div.innerHTML;
+  return oneShotHtml(document, text);
 }
 
 /** A long reply: numbered paragraphs, with a list and a code block now and then. */

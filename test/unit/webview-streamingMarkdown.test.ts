@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
-import { renderMarkdown, sharedMarkdown } from '../../src/webview/markdown';
+import { sharedMarkdown } from '../../src/webview/markdown';
 import { StreamingMarkdown, lineStartOffset } from '../../src/webview/streamingMarkdown';
 import { CORPUS } from './helpers/webviewCorpus';
-import { htmlWithoutGroups } from './helpers/frozenGroups';
+import { htmlWithoutGroups, oneShotHtml } from './helpers/frozenGroups';
 import { extractCodeBlocks, growingCodeBlock } from '../../src/code/codeBlocks';
 
 const dom = new JSDOM('<!doctype html><html><body></body></html>');
@@ -11,11 +11,7 @@ const document = dom.window.document;
 
 /** The one-shot render, serialized through the same DOM so both sides are normalized alike. */
 function oneShot(text: string): string {
-  const t = document.createElement('template');
-  t.innerHTML = renderMarkdown(text);
-  const div = document.createElement('div');
-  div.append(t.content);
-  return div.innerHTML;
+  return oneShotHtml(document, text);
 }
 
 /** The DOM with each code element reduced to its text (highlighting left out). */
