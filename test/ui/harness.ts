@@ -120,6 +120,27 @@ export async function waitForWorkbench(page: Page): Promise<void> {
 }
 
 /** Saves a screenshot, the workbench/extension logs and the fake server's requests for a failure. */
+/** Every webview iframe in the workbench and whether it shows (for a view that stays empty). */
+function describeWebviewFrames(): unknown[] {
+  return [...document.querySelectorAll('iframe.webview')].map((el) => {
+    const src = new URL((el as HTMLIFrameElement).src, location.href).searchParams;
+    const box = el.getBoundingClientRect();
+    const hiddenBy: string[] = [];
+    for (let e: Element | null = el; e; e = e.parentElement) {
+      const style = getComputedStyle(e);
+      if (style.display === 'none' || style.visibility === 'hidden') hiddenBy.push(`${e.tagName.toLowerCase()}.${[...e.classList].join('.')} ${style.display}/${style.visibility}`);
+    }
+    return {
+      className: el.className,
+      extensionId: src.get('extensionId'),
+      purpose: src.get('purpose'),
+      id: src.get('id'),
+      box: [box.x, box.y, box.width, box.height].map(Math.round),
+      hiddenBy,
+    };
+  });
+}
+
 export async function saveFailureArtifacts(title: string): Promise<void> {
   const s = await current?.catch(() => undefined);
   if (!s) return;
@@ -131,6 +152,8 @@ export async function saveFailureArtifacts(title: string): Promise<void> {
   h.collectLogs(s.userDataDir, dir);
   fs.writeFileSync(path.join(dir, 'code-server.log'), s.codeServerOutput());
   fs.writeFileSync(path.join(dir, 'fake-gmi-requests.json'), JSON.stringify(s.fake.requests, null, 2));
+  const webviews = await s.page.evaluate(describeWebviewFrames).catch((err: Error) => String(err));
+  fs.writeFileSync(path.join(dir, 'webviews.json'), JSON.stringify(webviews, null, 2));
   console.log(`      (screenshot and logs in ${path.relative(ROOT, dir)}/)`);
 }
 
@@ -349,7 +372,14 @@ export async function openChat(page: Page): Promise<FrameLocator> {
 
 /** The chat webview's content frame. */
 export function chatFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready[src*="gmi-cloud.gmi-vscode"]').frameLocator('#active-frame');
+  // The shown one: a webview the workbench has hidden (kept for a moment after its view closed, or
+  // another of ours) may come first in the DOM, and its body never becomes visible.
+  return page
+    .locator('iframe.webview.ready[src*="gmi-cloud.gmi-vscode"]')
+    .filter({ visible: true })
+    .first()
+    .contentFrame()
+    .frameLocator('#active-frame');
 }
 
 export function messages(frame: FrameLocator, role?: 'user' | 'assistant' | 'error'): Locator {
