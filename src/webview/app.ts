@@ -299,6 +299,9 @@ export class ChatApp {
     if (added && view.role === 'user') {
       this.stickToBottom = true;
       this.memory.letGo();
+      // A question sent puts the view at the bottom: a position remembered before it must not come
+      // back after a reload (it hid the reply the reload interrupted).
+      this.memory.scroll = undefined;
     }
     this.queueScroll();
   }

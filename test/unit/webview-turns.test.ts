@@ -152,6 +152,15 @@ describe('webview: edit, regenerate, copy reply, Escape, Up, remembered view', f
     assert.ok(again.$('[data-id="u3"] [data-testid="show-all"]'));
   });
 
+  it('a question sent forgets the remembered scroll position: a reload then opens at the bottom, on the newest reply', () => {
+    const t = setup({ scroll: { id: 'u1', offset: 12 } });
+    t.app.start();
+    t.send({ type: 'state', state: state(CONVERSATION) });
+    assert.deepEqual((t.getSaved() as { scroll?: unknown }).scroll, { id: 'u1', offset: 12 }, 'kept until something changes');
+    t.send({ type: 'messageAdded', message: { id: 'u3', role: 'user', text: 'A new question' } });
+    assert.equal((t.getSaved() as { scroll?: unknown }).scroll ?? undefined, undefined);
+  });
+
   it('the scroll position is remembered as the message at the top of the view and how far into it', () => {
     const t = setup();
     t.app.start();
