@@ -55,6 +55,13 @@ if [ ${#failed[@]} -gt "$failing" ]; then failing=${#failed[@]}; fi
 echo
 echo "Steps (${SECONDS} s in all):"
 printf '  %s\n' "${timings[@]}"
+# The failures again, so a log read from its end still says which tests failed and why: mocha's
+# numbered failure list after each "N failing" line, up to the next step's "=== " line.
+if [ "$failing" -gt 0 ]; then
+  echo "Failures (mocha's list, first lines):"
+  cat "$logs"/*.log 2>/dev/null | sed -E 's/\x1b\[[0-9;]*m//g' \
+    | awk '/^ *[0-9]+ failing/ {on=1; next} /^=== / {on=0} on' | grep -v '^ *at ' | head -n 40
+fi
 if [ ${#failed[@]} -ne 0 ]; then printf 'FAILED: %s\n' "${failed[@]}"; else echo "All tests passed."; fi
 echo "${passed} passed, ${failing} failed, ${pending} skipped"
 [ ${#failed[@]} -eq 0 ]
