@@ -7,10 +7,14 @@
 import type { MessageView } from '../protocol/messages';
 import type { MessageEntries } from './messageEntries';
 
-/** The message at the top of the view and how many pixels of it are above the view's top. */
+/**
+ * The message at the top of the view and how many pixels of it are above the view's top, and the
+ * newest message then (`last`): a position only means something for the conversation as it was.
+ */
 export interface ScrollAnchor {
   id: string;
   offset: number;
+  last?: string;
 }
 
 interface Remembered {
@@ -66,7 +70,11 @@ export class ViewMemory {
   restore(view: { win: Window; list: HTMLElement; content: HTMLElement; entries: MessageEntries; renderAll(): void }, messages: readonly MessageView[]): boolean {
     reopenSections(this, view.entries, messages);
     const anchor = this.takeScroll();
-    const el = anchor && view.entries.get(anchor.id)?.el;
+    // Something was added since the position was remembered (a question, a reply that came while the
+    // view was hidden, or webview state saved before the last change, as a window reload can bring
+    // back): the newest message matters more than the old position, so the view opens at the bottom.
+    const newest = messages.length ? messages[messages.length - 1].id : undefined;
+    const el = anchor && anchor.last === newest ? view.entries.get(anchor.id)?.el : undefined;
     this.letGo();
     if (!anchor || !el) return false;
     view.renderAll(); // everything above it at its real height
@@ -103,7 +111,8 @@ export class ViewMemory {
 
   get scroll(): ScrollAnchor | undefined {
     const s = (this.read() as Remembered).scroll;
-    return s && typeof s.id === 'string' && typeof s.offset === 'number' && Number.isFinite(s.offset) ? s : undefined;
+    const valid = s && typeof s.id === 'string' && typeof s.offset === 'number' && Number.isFinite(s.offset);
+    return valid && (s.last === undefined || typeof s.last === 'string') ? s : undefined;
   }
 
   set scroll(anchor: ScrollAnchor | undefined) {
@@ -149,7 +158,8 @@ export function scrollAnchor(list: HTMLElement, messages: HTMLElement): ScrollAn
   }
   const el = items[lo] as HTMLElement;
   const id = el.getAttribute('data-id');
-  return id ? { id, offset: top - el.getBoundingClientRect().top } : undefined;
+  const last = items[items.length - 1].getAttribute('data-id') ?? undefined;
+  return id ? { id, offset: top - el.getBoundingClientRect().top, last } : undefined;
 }
 
 /** Scrolls `list` so that `offset` pixels of `el` are above its top again. */

@@ -3,7 +3,9 @@
 // and what the view remembers while the sidebar hides it (webview state).
 import assert from 'node:assert/strict';
 import type { MessageView } from '../../src/protocol/messages';
-import { scrollAnchor } from '../../src/webview/viewMemory';
+import type { MessageEntries } from '../../src/webview/messageEntries';
+import { scrollAnchor, ViewMemory } from '../../src/webview/viewMemory';
+import { JSDOM } from 'jsdom';
 import { setup, state, tick } from './helpers/webviewApp';
 import { useEnglishWebviewStrings } from './helpers/webviewStrings';
 
@@ -170,8 +172,31 @@ describe('webview: edit, regenerate, copy reply, Escape, Up, remembered view', f
     list.getBoundingClientRect = () => rect(100, 400);
     // Messages of 150 px from y = -200: u1 -200…-50, a1 -50…100, u2 100…250 (the first below the top), a2 250…400.
     t.$$('[data-testid="message"]').forEach((el, i) => (el.getBoundingClientRect = () => rect(-200 + i * 150, 150)));
-    assert.deepEqual(scrollAnchor(list, t.$('.messages')!), { id: 'u2', offset: 0 });
+    assert.deepEqual(scrollAnchor(list, t.$('.messages')!), { id: 'u2', offset: 0, last: 'a2' });
     list.getBoundingClientRect = () => rect(130, 400);
-    assert.deepEqual(scrollAnchor(list, t.$('.messages')!), { id: 'u2', offset: 30 });
+    assert.deepEqual(scrollAnchor(list, t.$('.messages')!), { id: 'u2', offset: 30, last: 'a2' });
+  });
+
+  it('a remembered position comes back only while the newest message is the one it was remembered with', () => {
+    const win = new JSDOM('<!doctype html><main></main>').window as unknown as Window;
+    const list = win.document.querySelector('main')!;
+    const els = new Map(CONVERSATION.map((m) => [m.id, win.document.createElement('div')]));
+    const entries = { get: (id: string) => (els.has(id) ? { el: els.get(id)! } : undefined) } as unknown as MessageEntries;
+    const restoreWith = (saved: unknown, messages: readonly MessageView[]) => {
+      let state = saved;
+      let renderedAll = false;
+      const memory = new ViewMemory({ getState: () => state, setState: (s) => (state = s) });
+      const restored = memory.restore({ win, list, content: list, entries, renderAll: () => (renderedAll = true) }, messages);
+      assert.equal(renderedAll, restored, 'everything above the position renders only when it is restored');
+      return restored;
+    };
+    assert.equal(restoreWith({ scroll: { id: 'u2', offset: 5, last: 'a2' } }, CONVERSATION), true, 'same conversation: back where the user was');
+    // A reply added since (while hidden, or state saved before the last change came back with a reload).
+    const added: MessageView[] = [...CONVERSATION, { id: 'u3', role: 'user', text: 'Asked since' }];
+    els.set('u3', win.document.createElement('div'));
+    assert.equal(restoreWith({ scroll: { id: 'u2', offset: 5, last: 'a2' } }, added), false, 'something new: at the bottom');
+    assert.equal(restoreWith({ scroll: { id: 'u2', offset: 5 } }, CONVERSATION), false, 'a position saved without its newest message: at the bottom');
+    assert.equal(restoreWith({ scroll: { id: 'gone', offset: 5, last: 'a2' } }, CONVERSATION), false, 'its message is not shown: at the bottom');
+    assert.equal(restoreWith({ scroll: { id: 'u2', offset: 5, last: 7 } }, CONVERSATION), false, 'a malformed saved state is ignored');
   });
 });
