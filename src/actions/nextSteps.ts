@@ -4,7 +4,10 @@
 // the plain-Node tests use it too; the words go through src/l10n.ts.
 import type { GmiErrorInfo } from '../gmi/types';
 import * as l10n from '../l10n';
-import type { ErrorActionId } from '../protocol/messages';
+
+/** Every next step, by id: what an error message stores and its buttons name (the protocol has its own list). */
+export const NEXT_STEP_IDS = ['setApiKey', 'selectModel', 'retry', 'openSettings', 'openLog', 'dropOldestTurns'] as const;
+export type NextStepId = (typeof NEXT_STEP_IDS)[number];
 
 export interface NextStep {
   /** Button text in the sidebar. */
@@ -21,7 +24,7 @@ export interface NextStep {
 }
 
 // Words are getters: l10n.t must run after activation has set the translator, not at import.
-export const NEXT_STEPS: Readonly<Record<ErrorActionId, NextStep>> = {
+export const NEXT_STEPS: Readonly<Record<NextStepId, NextStep>> = {
   setApiKey: {
     get label() { return l10n.t('Set API Key'); },
     icon: 'key',
@@ -60,8 +63,8 @@ export const NEXT_STEPS: Readonly<Record<ErrorActionId, NextStep>> = {
 };
 
 /** The next steps offered for a failed request: its own action first, then Retry, then the log. */
-export function failureActions(failure: Pick<GmiErrorInfo, 'kind' | 'action'>): ErrorActionId[] {
-  const actions: ErrorActionId[] = [];
+export function failureActions(failure: Pick<GmiErrorInfo, 'kind' | 'action'>): NextStepId[] {
+  const actions: NextStepId[] = [];
   if (failure.action && failure.action !== 'retry') actions.push(failure.action);
   // the same request again would overflow again
   if (failure.kind !== 'contextOverflow') actions.push('retry');
@@ -74,7 +77,7 @@ export function failureActions(failure: Pick<GmiErrorInfo, 'kind' | 'action'>): 
  * "Next: run “GMI: Set API Key”, or try again." — the actions as one sentence. Steps whose command
  * `alreadySaid` names (the client's messages often end in one) are not repeated.
  */
-export function nextStepsSentence(actions: readonly ErrorActionId[], alreadySaid = ''): string {
+export function nextStepsSentence(actions: readonly NextStepId[], alreadySaid = ''): string {
   const said = alreadySaid.toLowerCase();
   const parts = [...new Set(actions)]
     .filter((a) => !NEXT_STEPS[a].title || !said.includes(NEXT_STEPS[a].title!.toLowerCase()))

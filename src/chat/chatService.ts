@@ -5,8 +5,9 @@ import { failureActions } from '../actions/nextSteps';
 import type { RequestOptions } from '../config/requestPolicy';
 import { endingNotice } from '../gmi/endings';
 import type { ChatRequest, ChatTurn, ContextOverflow, EndReason, GmiErrorInfo, StreamEvent, Usage } from '../gmi/types';
-import type { ErrorActionId } from '../protocol/messages';
-import type { Conversation, ConversationJSON, StoredMessage } from './conversation';
+import type { NextStepId } from '../actions/nextSteps';
+import type { Conversation, ConversationJSON } from './conversation';
+import type { StoredMessage } from './storedMessage';
 import type { Attachment } from '../attachments/attachment';
 import { ATTACHMENT_FRAME_TOKENS, contextBudget, estimateTokens, fitAttachments, fitHistory, IMAGE_TOKENS, turnCost, type AttachmentFit } from './context';
 import { toChatTurns } from './prompts';
@@ -38,7 +39,7 @@ export interface PreparedRequest extends RequestOptions {
 export interface RequestBlocked {
   blocked: true;
   message: string;
-  actions: ErrorActionId[];
+  actions: NextStepId[];
 }
 
 export interface ChatServiceDeps {

@@ -3,20 +3,9 @@
 
 import * as l10n from '../l10n';
 import { randomUUID } from 'node:crypto';
-import { readStoredAttachment, type Attachment } from '../attachments/attachment';
-import {
-  isMessageView,
-  type AssistantState,
-  type ErrorActionId,
-  type MessageView,
-  type UsageView,
-} from '../protocol/messages';
-
-/**
- * A message as the conversation keeps it: the webview's view plus when it was created and, for a
- * question, what was attached to it in full (the view gets only chips: toAttachmentView).
- */
-export type StoredMessage = Omit<MessageView, 'attachments'> & { createdAt: number; attachments?: Attachment[] };
+import type { NextStepId } from '../actions/nextSteps';
+import type { Attachment } from '../attachments/attachment';
+import { copyMessage, readStoredMessage, type ReplyUsage, type StoredMessage } from './storedMessage';
 
 export type ConversationChange =
   | { kind: 'added'; message: StoredMessage }
@@ -33,7 +22,6 @@ export interface ConversationJSON {
   messages: StoredMessage[];
 }
 
-/** Shown under a reply that was streaming when the window reloaded or VS Code quit. */
 /** The error under a reply cut off by a reload or quit (a function: words are read after activation). */
 export const interruptedText = (): string => l10n.t('The reply was interrupted because the window was reloaded or VS Code was closed.');
 
@@ -44,18 +32,6 @@ export interface Disposable {
 /** 32 hex characters: url-safe and within the protocol's 64-character id limit. */
 export function newMessageId(): string {
   return randomUUID().replace(/-/g, '');
-}
-
-/**
- * A shallow copy: strings are immutable, so this is O(number of fields), never O(text).
- * Listeners and persistence get copies so later appends can't change what they hold.
- */
-function snapshot(m: StoredMessage): StoredMessage {
-  const copy: StoredMessage = { ...m };
-  if (m.actions) copy.actions = [...m.actions];
-  if (m.usage) copy.usage = { ...m.usage };
-  if (m.attachments) copy.attachments = [...m.attachments]; // attachments are never changed in place
-  return copy;
 }
 
 export class Conversation {
@@ -129,7 +105,7 @@ export class Conversation {
     if (!m || m.role !== 'assistant' || m.state !== 'streaming' || !m.text) return;
     m.thinking = (m.thinking ?? '') + m.text;
     m.text = '';
-    this.emit({ kind: 'updated', message: snapshot(m) });
+    this.emit({ kind: 'updated', message: copyMessage(m) });
   }
 
   /** Sets (or with undefined, clears) what a streaming reply is waiting for, e.g. a retry. */
@@ -138,21 +114,21 @@ export class Conversation {
     if (!m || m.role !== 'assistant' || m.state !== 'streaming' || m.status === status) return;
     if (status === undefined) delete m.status;
     else m.status = status;
-    this.emit({ kind: 'updated', message: snapshot(m) });
+    this.emit({ kind: 'updated', message: copyMessage(m) });
   }
 
   /** Ends a streaming reply. A reply that already ended keeps its state (first ending wins). */
-  finish(id: string, state: FinishState, extra?: { usage?: UsageView }): void {
+  finish(id: string, state: FinishState, extra?: { usage?: ReplyUsage }): void {
     const m = this.byId.get(id);
     if (!m || m.role !== 'assistant' || m.state !== 'streaming') return;
     m.state = state;
     delete m.status;
     if (extra?.usage) m.usage = { ...extra.usage };
-    this.emit({ kind: 'updated', message: snapshot(m) });
+    this.emit({ kind: 'updated', message: copyMessage(m) });
   }
 
   /** An error shown in the chat; `replyTo` is the assistant message it belongs to, if one was started. */
-  addError(replyTo: string | undefined, text: string, actions: ErrorActionId[]): StoredMessage {
+  addError(replyTo: string | undefined, text: string, actions: NextStepId[]): StoredMessage {
     const m: StoredMessage = { id: newMessageId(), role: 'error', text, actions: [...actions], createdAt: this.now() };
     if (replyTo !== undefined) m.replyTo = replyTo;
     return this.add(m);
@@ -192,7 +168,7 @@ export class Conversation {
   }
 
   toJSON(): ConversationJSON {
-    return { version: CONVERSATION_SCHEMA_VERSION, messages: this.list.map(snapshot) };
+    return { version: CONVERSATION_SCHEMA_VERSION, messages: this.list.map(copyMessage) };
   }
 
   /**
@@ -262,7 +238,7 @@ export class Conversation {
   private add(m: StoredMessage): StoredMessage {
     this.list.push(m);
     this.byId.set(m.id, m);
-    this.emit({ kind: 'added', message: snapshot(m) });
+    this.emit({ kind: 'added', message: copyMessage(m) });
     return m;
   }
 
@@ -289,38 +265,4 @@ function describe(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 20 ? v.slice(0, 20) + '…' : v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return typeof v;
-}
-
-const USAGE_FIELDS: ReadonlyArray<keyof UsageView> = ['inputTokens', 'outputTokens', 'cachedTokens', 'cacheWriteTokens', 'reasoningTokens', 'costUsd', 'pricesAsOf'];
-
-const ASSISTANT_STATES: readonly AssistantState[] = ['streaming', 'done', 'stopped', 'error', 'interrupted'];
-
-/**
- * One stored message, or undefined if it can't be shown safely. Copies only known fields
- * (stored data may carry anything) and fills what an older writer might have left out.
- */
-function readStoredMessage(v: unknown): StoredMessage | undefined {
-  // Stored attachments are the full ones, not chips: they are read on their own below.
-  if (typeof v !== 'object' || v === null || !isMessageView({ ...v, attachments: undefined })) return undefined;
-  const src = v as MessageView & { createdAt?: unknown; attachments?: unknown };
-  const createdAt = typeof src.createdAt === 'number' && Number.isFinite(src.createdAt) ? src.createdAt : 0;
-  const m: StoredMessage = { id: src.id, role: src.role, text: src.text, createdAt };
-  if (src.notice !== undefined) m.notice = src.notice;
-  if (src.role === 'user' && Array.isArray(src.attachments)) {
-    const attachments = src.attachments.map(readStoredAttachment).filter((a): a is Attachment => a !== undefined);
-    if (attachments.length) m.attachments = attachments;
-  }
-  if (src.role === 'assistant') {
-    m.state = src.state && ASSISTANT_STATES.includes(src.state) ? src.state : 'done';
-    if (src.thinking !== undefined) m.thinking = src.thinking;
-    if (src.model !== undefined) m.model = src.model;
-    if (src.usage !== undefined) {
-      m.usage = {};
-      for (const k of USAGE_FIELDS) if (src.usage[k] !== undefined) (m.usage as Record<string, unknown>)[k] = src.usage[k];
-    }
-  } else if (src.role === 'error') {
-    m.actions = src.actions ? [...src.actions] : [];
-    if (src.replyTo !== undefined) m.replyTo = src.replyTo;
-  }
-  return m;
 }

@@ -5,7 +5,7 @@
 import type { Attachment, TextAttachment } from '../attachments/attachment';
 import type { ChatTurn, ContentPart } from '../gmi/types';
 import { cutText, type AttachmentFit } from './context';
-import type { StoredMessage } from './conversation';
+import type { StoredMessage } from './storedMessage';
 
 export interface SelectionContext {
   text: string;

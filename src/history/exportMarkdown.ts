@@ -1,7 +1,7 @@
 // A conversation as one Markdown document: each question, each answer with its code blocks, the
 // thinking as a collapsed <details> section, model and tokens per reply, and the errors shown.
 // No `vscode` import.
-import type { StoredMessage } from '../chat/conversation';
+import type { StoredMessage } from '../chat/storedMessage';
 import * as l10n from '../l10n';
 import { inlineCode } from '../chat/prompts';
 

@@ -5,7 +5,8 @@
 // rebuilt from them; a corrupt file is moved aside, never deleted, and the rest loads.
 // No `vscode` import: plain Node, tested in plain Node.
 import { join } from 'node:path';
-import { Conversation, newMessageId, type ConversationJSON, type StoredMessage } from '../chat/conversation';
+import { Conversation, newMessageId, type ConversationJSON } from '../chat/conversation';
+import type { StoredMessage } from '../chat/storedMessage';
 import { withStreamingText, type ConversationSink, type StreamingJSON } from '../chat/conversationStore';
 import { appendLine, readStreamingCopy, startLine, stateOf, type StreamingCopyState } from './streamingCopy';
 import { isNotFound, nodeFileSystem, TEMP_SUFFIX, writeAtomically, type HistoryFileSystem } from './fileSystem';

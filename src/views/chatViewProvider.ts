@@ -10,7 +10,6 @@ import {
   type ChatStateView,
   type ErrorActionId,
   type HostToWebview,
-  type MessageView,
   type WebviewToHost,
 } from '../protocol/messages';
 import { toAttachmentView, type Attachment } from '../attachments/attachment';

@@ -4,9 +4,10 @@ import {
   interruptedText,
   newMessageId,
   type ConversationChange,
-  type StoredMessage,
 } from '../../src/chat/conversation';
+import type { StoredMessage } from '../../src/chat/storedMessage';
 import { isMessageView } from '../../src/protocol/messages';
+import { toMessageView } from '../../src/views/messageView';
 
 function record(c: Conversation): ConversationChange[] {
   const events: ConversationChange[] = [];
@@ -37,7 +38,7 @@ describe('chat/conversation', () => {
     assert.equal(m.createdAt, 1000);
     assert.equal(c.get(m.id), m);
     assert.deepEqual(events, [{ kind: 'added', message: { ...m } }]);
-    assert.ok(isMessageView(m));
+    assert.ok(isMessageView(toMessageView(m)));
   });
 
   it('streams a reply: appended events carry only the delta, finish updates state and usage', () => {
@@ -103,7 +104,7 @@ describe('chat/conversation', () => {
     assert.equal(e.role, 'error');
     assert.equal(e.replyTo, a.id);
     assert.deepEqual(e.actions, ['setApiKey', 'retry']);
-    assert.ok(isMessageView(e));
+    assert.ok(isMessageView(toMessageView(e)));
     const e2 = c.addError(undefined, 'No key', ['setApiKey']);
     assert.equal('replyTo' in e2, false);
   });
@@ -280,7 +281,7 @@ describe('chat/conversation', () => {
       assert.equal(a3.createdAt, 0, 'missing createdAt is filled');
       assert.equal('extra' in a3, false, 'unknown fields are not copied');
       assert.deepEqual(r.conversation.get('e2')!.actions, [], 'error without actions gets none');
-      for (const m of r.conversation.messages) assert.ok(isMessageView(m));
+      for (const m of r.conversation.messages) assert.ok(isMessageView(toMessageView(m)));
     });
   });
 });

@@ -2,7 +2,8 @@
 // What the request carries for the settings, and what the reply shows for what the server sends.
 import * as assert from 'node:assert/strict';
 import { ChatService, type PreparedRequest } from '../../src/chat/chatService';
-import { Conversation, type StoredMessage } from '../../src/chat/conversation';
+import { Conversation } from '../../src/chat/conversation';
+import type { StoredMessage } from '../../src/chat/storedMessage';
 import { GmiClient } from '../../src/gmi/client';
 import { resolveApi } from '../../src/gmi/baseUrl';
 import { startFakeGmi, type FakeGmi, type RecordedRequest } from '../fake-gmi/server';

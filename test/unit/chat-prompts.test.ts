@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
-import { Conversation, type StoredMessage } from '../../src/chat/conversation';
+import { Conversation } from '../../src/chat/conversation';
+import type { StoredMessage } from '../../src/chat/storedMessage';
 import {
   buildAskMessage,
   buildExplainMessage,
