@@ -9,6 +9,7 @@
 // Each open is cold: a fresh page, as when the panel is opened.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -95,13 +96,29 @@ async function buildPage() {
     logLevel: 'warning',
   });
   writeFileSync(join(outDir, 'fake-vscode.js'), FAKE_API);
+  // The view's words, as the host hands them over (#root's data-l10n): the English table.
+  const stringsFile = join(outDir, 'webview-strings.cjs');
+  await esbuild.build({
+    stdin: {
+      contents: "module.exports = require('./test/unit/helpers/webviewStrings').englishWebviewStrings();",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    outfile: stringsFile,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    logLevel: 'warning',
+  });
+  const strings = createRequire(import.meta.url)(stringsFile);
+  const l10nAttr = JSON.stringify(strings).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const css = readFileSync(join(root, 'media', 'chat.css'), 'utf8');
   const html = join(outDir, 'long.html');
   writeFileSync(
     html,
     `<!doctype html><html><head><meta charset="utf-8"><style>body{margin:0;height:100vh;font:13px system-ui;` +
       `--vscode-font-family:system-ui;--vscode-editor-font-family:monospace;}</style><style>${css}</style></head>` +
-      `<body><div id="root" class="app"></div><script src="fake-vscode.js"></script><script src="webview.js"></script></body></html>`,
+      `<body><div id="root" class="app" data-l10n="${l10nAttr}"></div><script src="fake-vscode.js"></script><script src="webview.js"></script></body></html>`,
   );
   return pathToFileURL(html).href;
 }
