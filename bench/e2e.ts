@@ -11,7 +11,7 @@ import type { Frame } from 'playwright-core';
 import { startFakeGmi, type FakeGmi } from '../test/fake-gmi/server';
 import { runCommand } from '../test/ui/harness';
 import {
-  activationFromLog, ask, clockOffset, readyChat, ensureDist, ROOT, KEY, loadHarness, onServerWrite, openWorkbench, pct, round3, waitDone, webviewFrame, type Harness,
+  activationFromLog, ask, clockOffset, extensionHostPid, readyChat, ensureDist, ROOT, KEY, loadHarness, onServerWrite, openHostInspector, openWorkbench, pct, round3, waitDone, webviewFrame, type Harness,
 } from './workbench';
 /**
  * The extension with the bench-only floor view added (bench/floor; never in the .vsix): the
@@ -159,6 +159,14 @@ async function main(): Promise<void> {
     const before = await metrics();
     // BENCH_TRACE=file.json: a Chromium trace of the stream, to see where the main thread goes.
     if (process.env.BENCH_TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'toplevel', 'blink', 'ipc', 'renderer.scheduler'] });
+    // BENCH_HOST_PROFILE=file.cpuprofile: a CPU profile of the extension host during our stream
+    // (open it in Chrome DevTools / VS Code): what in the host makes the latency's tail.
+    const hostPid = process.env.BENCH_HOST_PROFILE && wb.serverPid ? extensionHostPid(wb.serverPid) : undefined;
+    const inspector = hostPid ? await openHostInspector(hostPid) : undefined;
+    if (process.env.BENCH_HOST_PROFILE && !inspector) process.stderr.write('[bench:e2e] no inspector in the extension host: no profile\n');
+    await inspector?.call('Profiler.enable');
+    await inspector?.call('Profiler.setSamplingInterval', { interval: 250 });
+    await inspector?.call('Profiler.start');
     const started = Date.now();
     const ours = await measureStream(await webviewFrame(page, 'gmi-cloud.gmi-vscode', '[data-testid="prompt"]'), writes, async () => {
       fake.enqueue({ text, chunkSize: PIECE, delayMs: DELAY_MS, usage: { input: 10, output: DELTAS } });
@@ -166,6 +174,10 @@ async function main(): Promise<void> {
       await waitDone(page, 1);
     });
     const streamSeconds = (Date.now() - started) / 1000;
+    if (inspector) {
+      fs.writeFileSync(process.env.BENCH_HOST_PROFILE!, JSON.stringify((await inspector.call('Profiler.stop')).profile));
+      inspector.close();
+    }
     const after = await metrics();
     if (process.env.BENCH_TRACE) fs.writeFileSync(process.env.BENCH_TRACE, await browser.stopTracing());
     const mainThread = !cdp ? undefined : Object.fromEntries(

@@ -9,7 +9,7 @@ import { loadavg } from 'node:os';
 import type { CDPSession } from 'playwright-core';
 import { startFakeGmi } from '../test/fake-gmi/server';
 import { KB, generateReply } from './corpus.mjs';
-import { ask, ensureDist, extensionHostPid, loadHarness, openWorkbench, readyChat, waitDone, KEY } from './workbench';
+import { ask, ensureDist, extensionHostPid, loadHarness, openHostInspector, openWorkbench, readyChat, waitDone, KEY } from './workbench';
 
 const REPLIES = Number(process.env.BENCH_SESSION_REPLIES ?? 200);
 const TOTAL_MB = Number(process.env.BENCH_SESSION_MB ?? 20);
@@ -22,41 +22,17 @@ async function rendererHeapMB(cdp: CDPSession): Promise<number> {
   return usedSize / 1024 / 1024;
 }
 
-/** The extension host's heap after a full GC, through Node's inspector (SIGUSR1 opens it on 9229). */
+/** The extension host's heap after a full GC, through Node's inspector. */
 async function hostHeapMB(pid: number): Promise<number | undefined> {
-  process.kill(pid, 'SIGUSR1');
-  let url: string | undefined;
-  for (let i = 0; i < 50 && !url; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    try {
-      const list = (await (await fetch('http://127.0.0.1:9229/json/list')).json()) as Array<{ webSocketDebuggerUrl: string }>;
-      url = list[0]?.webSocketDebuggerUrl;
-    } catch {
-      // not listening yet
-    }
+  const inspector = await openHostInspector(pid);
+  if (!inspector) return undefined;
+  try {
+    await inspector.call('HeapProfiler.collectGarbage');
+    const { usedSize } = (await inspector.call('Runtime.getHeapUsage')) as { usedSize: number };
+    return usedSize / 1024 / 1024;
+  } finally {
+    inspector.close();
   }
-  if (!url) return undefined;
-  const WS = (globalThis as unknown as { WebSocket?: new (u: string) => WebSocket }).WebSocket;
-  if (!WS) return undefined; // needs --experimental-websocket on Node 20 (bench/session.mjs passes it)
-  const ws = new WS(url);
-  await new Promise((resolve, reject) => {
-    ws.onopen = resolve;
-    ws.onerror = reject;
-  });
-  let id = 0;
-  const call = (method: string) =>
-    new Promise<Record<string, number>>((resolve) => {
-      const my = ++id;
-      ws.onmessage = (e) => {
-        const m = JSON.parse(String(e.data)) as { id?: number; result?: Record<string, number> };
-        if (m.id === my) resolve(m.result ?? {});
-      };
-      ws.send(JSON.stringify({ id: my, method }));
-    });
-  await call('HeapProfiler.collectGarbage');
-  const { usedSize } = await call('Runtime.getHeapUsage');
-  ws.close();
-  return usedSize / 1024 / 1024;
 }
 
 async function main(): Promise<void> {

@@ -153,6 +153,52 @@ export function extensionHostPid(root: number): number | undefined {
   });
 }
 
+export interface HostInspector {
+  call(method: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>;
+  close(): void;
+}
+
+/**
+ * Node's inspector in the extension host (SIGUSR1 opens it on 9229), or undefined when it does not
+ * open. Needs WebSocket: Node 22, or Node 20 with --experimental-websocket (bench/lib.mjs runTsx).
+ */
+export async function openHostInspector(pid: number): Promise<HostInspector | undefined> {
+  process.kill(pid, 'SIGUSR1');
+  let url: string | undefined;
+  for (let i = 0; i < 50 && !url; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      const list = (await (await fetch('http://127.0.0.1:9229/json/list')).json()) as Array<{ webSocketDebuggerUrl: string }>;
+      url = list[0]?.webSocketDebuggerUrl;
+    } catch {
+      // not listening yet
+    }
+  }
+  const WS = (globalThis as unknown as { WebSocket?: new (u: string) => WebSocket }).WebSocket;
+  if (!url || !WS) return undefined;
+  const ws = new WS(url);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
+  let id = 0;
+  const waiting = new Map<number, (result: Record<string, unknown>) => void>();
+  ws.onmessage = (e) => {
+    const m = JSON.parse(String(e.data)) as { id?: number; result?: Record<string, unknown> };
+    if (m.id !== undefined) waiting.get(m.id)?.(m.result ?? {});
+    if (m.id !== undefined) waiting.delete(m.id);
+  };
+  return {
+    call: (method, params) =>
+      new Promise((resolve) => {
+        const my = ++id;
+        waiting.set(my, resolve);
+        ws.send(JSON.stringify({ id: my, method, params }));
+      }),
+    close: () => ws.close(),
+  };
+}
+
 export interface Workbench {
   page: Page;
   browser: Browser;
