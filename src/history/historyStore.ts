@@ -3,30 +3,17 @@
 // and `index.json` what the history list shows, so listing never reads the conversations. Every
 // write is atomic (write, then rename). The files are the truth: a missing or corrupt index is
 // rebuilt from them; a corrupt file is moved aside, never deleted, and the rest loads.
-// No `vscode` import: plain Node, tested in plain Node.
+// The formats are conversationFile.ts and historyIndex.ts; this is the I/O: what is read when,
+// the write queue, moving corrupt files aside. No `vscode` import: plain Node, tested in plain Node.
 import { join } from 'node:path';
 import { Conversation, newMessageId, type ConversationJSON } from '../chat/conversation';
-import type { StoredMessage } from '../chat/storedMessage';
 import { withStreamingText, type ConversationSink, type StreamingJSON } from '../chat/conversationStore';
 import { appendLine, readStreamingCopy, startLine, stateOf, type StreamingCopyState } from './streamingCopy';
 import { isNotFound, nodeFileSystem, TEMP_SUFFIX, writeAtomically, type HistoryFileSystem } from './fileSystem';
+import { firstQuestion, isConversationId, parseConversationFile, searchTextOf, type ConversationFileJSON } from './conversationFile';
+import { entryFor, indexText, parseIndex, type IndexJSON } from './historyIndex';
 import { titleFrom, type HistoryEntry } from './historyList';
 import { WriteQueue } from './writeQueue';
-
-/** A conversation file: the conversation's JSON plus who it is. */
-export interface ConversationFileJSON extends ConversationJSON {
-  id: string;
-  createdAt: number;
-  updatedAt: number;
-  /** Set when the user renamed the conversation. */
-  title?: string;
-}
-
-interface IndexJSON {
-  version: 1;
-  current?: string;
-  conversations: HistoryEntry[];
-}
 
 export interface HistoryStoreOptions {
   fs?: HistoryFileSystem;
@@ -35,12 +22,7 @@ export interface HistoryStoreOptions {
   warn?: (message: string) => void;
 }
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const FILE = /^([A-Za-z0-9_-]{1,64})\.json$/;
-
-export function isConversationId(id: unknown): id is string {
-  return typeof id === 'string' && ID.test(id);
-}
 
 export class HistoryStore {
   private readonly fs: HistoryFileSystem;
@@ -93,7 +75,7 @@ export class HistoryStore {
       if (this.entries.has(id)) continue;
       changed = true;
       const file = await this.readConversationFile(id);
-      if (file) this.entries.set(id, entryFor(file, undefined, file.json.updatedAt, Buffer.byteLength(file.text)));
+      if (file) this.entries.set(id, entryFor(file.json, undefined, file.json.updatedAt, Buffer.byteLength(file.text)));
     }
     if (changed && (this.entries.size > 0 || index !== undefined)) await this.writeIndex();
   }
@@ -174,7 +156,7 @@ export class HistoryStore {
       ...(ownTitle ? { title: ownTitle } : {}),
     };
     const text = JSON.stringify(file);
-    this.entries.set(id, entryFor({ json: file }, ownTitle, updatedAt, Buffer.byteLength(text)));
+    this.entries.set(id, entryFor(file, ownTitle, updatedAt, Buffer.byteLength(text)));
     this.sorted = undefined;
     await this.writes.run(this.path(id), () => writeAtomically(this.fs, this.path(id), text));
     // A streaming copy written after this snapshot is newer than it: keep it for the next full write.
@@ -254,8 +236,7 @@ export class HistoryStore {
   async searchText(id: string): Promise<string> {
     await this.writesQueuedFor(id);
     try {
-      const json = JSON.parse(await this.fs.readFile(this.path(id))) as { messages?: unknown };
-      return messagesText(Array.isArray(json.messages) ? json.messages : []);
+      return searchTextOf(await this.fs.readFile(this.path(id)));
     } catch {
       return '';
     }
@@ -284,10 +265,7 @@ export class HistoryStore {
 
   private writeIndex(): Promise<void> {
     // Built when the write starts, so a burst of changes writes the index once, as it is then.
-    return this.writes.run(this.indexPath, () => {
-      const index: IndexJSON = { version: 1, ...(this.currentId ? { current: this.currentId } : {}), conversations: [...this.list()] };
-      return writeAtomically(this.fs, this.indexPath, JSON.stringify(index));
-    });
+    return this.writes.run(this.indexPath, () => writeAtomically(this.fs, this.indexPath, indexText(this.currentId, this.list())));
   }
 
   private async readIndex(): Promise<IndexJSON | undefined> {
@@ -298,15 +276,8 @@ export class HistoryStore {
       if (!isNotFound(err)) this.warn(`Chat history: could not read the index (${describeError(err)}); rebuilding it from the conversation files.`);
       return undefined;
     }
-    try {
-      const data = JSON.parse(text) as unknown;
-      if (isObject(data) && data.version === 1 && Array.isArray(data.conversations)) {
-        const conversations = data.conversations.filter(isEntry);
-        return { version: 1, conversations, ...(typeof data.current === 'string' ? { current: data.current } : {}) };
-      }
-    } catch {
-      // handled below
-    }
+    const index = parseIndex(text);
+    if (index) return index;
     await this.moveAside(this.indexPath, 'the history index');
     return undefined;
   }
@@ -320,26 +291,12 @@ export class HistoryStore {
       if (!isNotFound(err)) this.warn(`Chat history: could not read conversation ${id} (${describeError(err)}).`);
       return undefined;
     }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = undefined;
-    }
-    if (!isObject(data) || !Array.isArray(data.messages)) {
+    const json = parseConversationFile(text, id);
+    if (!json) {
       await this.moveAside(this.path(id), `conversation ${id}`);
       if (this.entries.delete(id)) this.sorted = undefined;
       return undefined;
     }
-    const createdAt = finiteOr(data.createdAt, 0);
-    const json = {
-      ...(data as unknown as ConversationFileJSON),
-      id,
-      createdAt,
-      updatedAt: finiteOr(data.updatedAt, createdAt),
-      title: typeof data.title === 'string' && data.title.trim() ? data.title : undefined,
-    };
-    if (json.title === undefined) delete json.title;
     return { json, text };
   }
 
@@ -353,57 +310,6 @@ export class HistoryStore {
       this.warn(`Chat history: ${what} could not be read, and moving it aside failed (${describeError(err)}).`);
     }
   }
-}
-
-function entryFor(file: { json: ConversationFileJSON }, ownTitle: string | undefined, updatedAt: number, size: number): HistoryEntry {
-  const messages = (file.json.messages as unknown[]).filter(isObject) as unknown as StoredMessage[];
-  let model: string | undefined;
-  for (let i = messages.length - 1; i >= 0 && model === undefined; i--) {
-    if (messages[i].role === 'assistant' && typeof messages[i].model === 'string') model = messages[i].model;
-  }
-  const entry: HistoryEntry = {
-    id: file.json.id,
-    title: ownTitle ?? file.json.title ?? titleFrom(firstQuestion(messages)),
-    createdAt: file.json.createdAt,
-    updatedAt,
-    messageCount: messages.length,
-    size,
-  };
-  if (ownTitle ?? file.json.title) entry.renamed = true;
-  if (model) entry.model = model;
-  return entry;
-}
-
-function firstQuestion(messages: readonly unknown[]): string | undefined {
-  const m = messages.find((x) => isObject(x) && x.role === 'user' && typeof x.text === 'string') as { text: string } | undefined;
-  return m?.text;
-}
-
-function messagesText(messages: readonly unknown[]): string {
-  const parts: string[] = [];
-  for (const m of messages) {
-    if (isObject(m) && (m.role === 'user' || m.role === 'assistant') && typeof m.text === 'string') parts.push(m.text.toLowerCase());
-  }
-  return parts.join('\n');
-}
-
-function isEntry(x: unknown): x is HistoryEntry {
-  return (
-    isObject(x) &&
-    isConversationId(x.id) &&
-    typeof x.title === 'string' &&
-    (x.model === undefined || typeof x.model === 'string') &&
-    (x.renamed === undefined || typeof x.renamed === 'boolean') &&
-    [x.createdAt, x.updatedAt, x.messageCount, x.size].every((n) => typeof n === 'number' && Number.isFinite(n))
-  );
-}
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-function finiteOr(v: unknown, fallback: number): number {
-  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
 }
 
 function describeError(err: unknown): string {
