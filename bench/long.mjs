@@ -82,7 +82,7 @@ window.__allRendered = () => new Promise((resolve) => {
 });
 `;
 
-async function buildPage() {
+export async function buildPage() {
   mkdirSync(outDir, { recursive: true });
   await esbuild.build({
     // BENCH_WEBVIEW_ENTRY: try a modified copy of the view script (experiments)

@@ -7,11 +7,28 @@ import { h, icon } from './dom';
 import { t } from './l10n';
 import type { MessageEntries } from './messageEntries';
 
-/** The buttons that would change the conversation: disabled while a reply streams. */
-export const CHANGING_ACTIONS = '[data-testid="edit"], [data-testid="regenerate"]';
+/**
+ * The buttons that would change the conversation (Edit, Regenerate: disabled while a reply streams),
+ * per page, as they are made; detached ones are dropped when next seen. Toggling them from here
+ * costs the number of messages; finding them with querySelectorAll walked the whole DOM, 130–280 ms
+ * twice a reply in a 20 MB conversation (bench: session).
+ */
+const changingByDoc = new WeakMap<Document, Set<HTMLButtonElement>>();
+
+function changingButtons(doc: Document): Set<HTMLButtonElement> {
+  let set = changingByDoc.get(doc);
+  if (!set) changingByDoc.set(doc, (set = new Set()));
+  return set;
+}
 
 function button(doc: Document, testid: string, codicon: string, label: WebviewStringKey, title: WebviewStringKey, disabled = false): HTMLButtonElement {
   return h(doc, 'button', { type: 'button', class: 'message-action', 'data-testid': testid, 'aria-label': t(label), title: t(title), disabled }, icon(doc, codicon));
+}
+
+function changingButton(doc: Document, testid: string, codicon: string, label: WebviewStringKey, title: WebviewStringKey, disabled: boolean): HTMLButtonElement {
+  const b = button(doc, testid, codicon, label, title, disabled);
+  changingButtons(doc).add(b);
+  return b;
 }
 
 /**
@@ -22,13 +39,13 @@ export function placeMessageActions(doc: Document, el: HTMLElement, view: Messag
   el.querySelector(':scope > .message-actions, :scope > .message-footer > .message-actions')?.remove();
   if (view.role === 'user') {
     el.append(h(doc, 'div', { class: 'message-actions' },
-      button(doc, 'edit', 'edit', 'edit.label', 'edit.title', busy)));
+      changingButton(doc, 'edit', 'edit', 'edit.label', 'edit.title', busy)));
     return;
   }
   if (view.role !== 'assistant' || view.state === 'streaming') return;
   const actions = h(doc, 'div', { class: 'message-actions' });
   if (view.text) actions.append(button(doc, 'copy-reply', 'copy', 'copyReply.label', 'copyReply.title'));
-  if (view.state === 'done') actions.append(button(doc, 'regenerate', 'sync', 'regenerate.label', 'regenerate.title', busy));
+  if (view.state === 'done') actions.append(changingButton(doc, 'regenerate', 'sync', 'regenerate.label', 'regenerate.title', busy));
   if (!actions.childNodes.length) return;
   let footer = el.querySelector<HTMLElement>(':scope > .message-footer');
   if (!footer) {
@@ -40,8 +57,13 @@ export function placeMessageActions(doc: Document, el: HTMLElement, view: Messag
 }
 
 /** Enables or disables every Edit and Regenerate under `root`. */
-export function setChangingActionsDisabled(root: ParentNode, disabled: boolean): void {
-  for (const b of root.querySelectorAll<HTMLButtonElement>(CHANGING_ACTIONS)) b.disabled = disabled;
+export function setChangingActionsDisabled(root: HTMLElement, disabled: boolean): void {
+  const set = changingButtons(root.ownerDocument);
+  for (const b of set) {
+    // Detached: its message was removed (buttons are made and attached in one task).
+    if (!b.isConnected) set.delete(b);
+    else if (root.contains(b)) b.disabled = disabled;
+  }
 }
 
 /** The newest question's text (Up in an empty prompt). */

@@ -96,6 +96,20 @@ describe('webview: edit, regenerate, copy reply, Escape, Up, remembered view', f
     assert.deepEqual(footerButtons, ['copy-reply', 'retry'], 'Retry stays last: Shift+Tab from the prompt reaches it first');
   });
 
+  it('Edit and Regenerate follow busy after the conversation is shown again and in messages rendered later', () => {
+    const t = setup(undefined, 1); // a tiny eager budget: older messages render later, in slices
+    t.app.start();
+    t.send({ type: 'state', state: state(CONVERSATION) });
+    t.send({ type: 'state', state: state(CONVERSATION) }); // shown again: new elements, new buttons
+    t.send({ type: 'busy', busy: true });
+    t.app.renderAllPending();
+    const changing = () => t.$$('[data-testid="edit"], [data-testid="regenerate"]') as HTMLButtonElement[];
+    assert.equal(changing().length, 4, 'two Edits, two Regenerates');
+    assert.ok(changing().every((b) => b.disabled), 'all disabled, those rendered later too');
+    t.send({ type: 'busy', busy: false });
+    assert.ok(changing().every((b) => !b.disabled), 'all enabled again');
+  });
+
   it('Escape anywhere in the view stops a streaming reply; Up in an empty prompt recalls the last question', () => {
     const t = setup();
     t.app.start();
