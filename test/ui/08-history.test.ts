@@ -3,15 +3,29 @@
 // its answer finds it; Enter shows it in the sidebar again; the view's "…" menu exports it as
 // Markdown; a reload keeps every conversation.
 import * as assert from 'node:assert/strict';
-import type { Locator, Page } from 'playwright-core';
-import { ask, closeQuickInput, contextMenu, editorText, ensureKey, messages, openChat, runCommand, session, until, waitForState, waitForWorkbench, WAIT } from './harness';
+import type { Page } from 'playwright-core';
+import {
+  ask,
+  chatTestHooks,
+  closeQuickInput,
+  contextMenu,
+  editorText,
+  messages,
+  messageTexts,
+  newChat,
+  openChat,
+  quickPickRows as rows,
+  runCommand,
+  session,
+  until,
+  waitForState,
+  waitForWorkbench,
+  WAIT,
+} from './harness';
 
 const FIRST_Q = 'UI history: the first conversation';
 const FIRST_A = 'The first answer mentions heapsortzebra once.';
 const SECOND_Q = 'UI history: a second conversation';
-
-/** Rows of the open quick pick. */
-const rows = (page: Page): Locator => page.locator('.quick-input-widget .monaco-list-row');
 
 /** Clicks the history button in the chat view's title bar and waits for the list. */
 async function openHistoryFromTitleBar(page: Page): Promise<void> {
@@ -20,27 +34,18 @@ async function openHistoryFromTitleBar(page: Page): Promise<void> {
   await page.locator('.quick-input-widget .quick-input-title', { hasText: 'GMI: Chat History' }).waitFor({ state: 'visible', timeout: WAIT });
 }
 
-const bodies = async (page: Page, role: 'user' | 'assistant'): Promise<string[]> =>
-  (await messages(await openChat(page), role).locator('.message-body').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+const bodies = async (page: Page, role: 'user' | 'assistant'): Promise<string[]> => messageTexts(await openChat(page), role);
 
 describe('UI: chat history', () => {
-  beforeEach(async () => {
-    const s = await session();
-    await ensureKey(s);
-    s.fake.reset();
-  });
-  afterEach(async () => closeQuickInput((await session()).page));
+  chatTestHooks();
 
   it('New Chat keeps the conversation; the history finds it by its text and shows it again; a reload keeps both', async () => {
     const s = await session();
-    let frame = await openChat(s.page);
-    await runCommand(s.page, 'GMI: New Chat');
-    await until('an empty chat', async () => (await messages(frame).count()) === 0);
+    let frame = await newChat(s.page);
     s.fake.enqueue({ text: FIRST_A });
     await waitForState(await ask(s, frame, FIRST_Q), 'done');
 
-    await runCommand(s.page, 'GMI: New Chat');
-    await until('New Chat empties the sidebar', async () => (await messages(frame).count()) === 0);
+    await newChat(s.page);
     s.fake.enqueue({ text: 'The second answer.' });
     await waitForState(await ask(s, frame, SECOND_Q), 'done');
 

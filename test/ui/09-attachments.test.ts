@@ -5,17 +5,14 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { ask, closeQuickInput, ensureKey, openChat, openFile, session, until, waitForState, WAIT } from './harness';
+import type { FrameLocator, Page } from 'playwright-core';
+import { ask, chatTestHooks, openChat, openFile, quickPickRows, session, until, waitForState, WAIT } from './harness';
 
 const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
-/** Rows of the open quick pick. */
-const rows = (page: Page): Locator => page.locator('.quick-input-widget .monaco-list-row');
-
 /** Clicks the row of the open quick pick that shows `text`, once it is listed. */
 async function pickRow(page: Page, text: string): Promise<void> {
-  const row = rows(page).filter({ hasText: text }).first();
+  const row = quickPickRows(page, text).first();
   await row.waitFor({ state: 'visible', timeout: WAIT });
   await row.click();
   await row.waitFor({ state: 'hidden', timeout: WAIT });
@@ -29,12 +26,7 @@ const textOf = (content: unknown): string =>
   typeof content === 'string' ? content : Array.isArray(content) ? content.map((p: { text?: string }) => p.text ?? '').join('') : '';
 
 describe('UI: attachments', () => {
-  beforeEach(async () => {
-    const s = await session();
-    await ensureKey(s);
-    s.fake.reset();
-  });
-  afterEach(async () => closeQuickInput((await session()).page));
+  chatTestHooks();
 
   it('context chip added (Add context, and # with a workspace search) and removed before sending', async () => {
     const s = await session();

@@ -5,15 +5,18 @@
 // view keeps its scroll position, open thinking and "Show all" when the side bar hides and shows it
 // again (a new webview page), and the prompt has the cursor when the view opens.
 import * as assert from 'node:assert/strict';
-import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import {
   approveHostIfAsked,
   ask,
   chatFrame,
+  chatTestHooks,
   closeQuickInput,
-  ensureKey,
   messages,
+  messageTexts as texts,
+  newChat,
   openChat,
+  quickPickRows,
   runCommand,
   session,
   slowPlan,
@@ -21,9 +24,6 @@ import {
   waitForState,
   WAIT,
 } from './harness';
-
-const texts = async (frame: FrameLocator, role: 'user' | 'assistant'): Promise<string[]> =>
-  (await messages(frame, role).locator('.message-body').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
 
 /** The text of every user turn of the newest request the fake server got. */
 function lastRequestUserTurns(s: Awaited<ReturnType<typeof session>>): string {
@@ -37,22 +37,10 @@ async function clickAction(message: Locator, testid: string): Promise<void> {
   await message.locator(`[data-testid="${testid}"]`).click({ timeout: WAIT });
 }
 
-async function newChat(page: Page): Promise<FrameLocator> {
-  const frame = await openChat(page);
-  await runCommand(page, 'GMI: New Chat');
-  await until('an empty chat', async () => (await messages(frame).count()) === 0);
-  return frame;
-}
-
 const isFocused = (l: Locator) => l.evaluate((el) => el === el.ownerDocument.activeElement && el.ownerDocument.hasFocus());
 
 describe('UI: edit and resend, regenerate, copy reply, Escape, Up, the view remembers', () => {
-  beforeEach(async () => {
-    const s = await session();
-    await ensureKey(s);
-    s.fake.reset();
-  });
-  afterEach(async () => closeQuickInput((await session()).page));
+  chatTestHooks();
 
   it('Edit puts a question in the prompt; sending replaces it and what followed; the old branch is in the history; the draft comes back', async () => {
     const s = await session();
@@ -80,7 +68,7 @@ describe('UI: edit and resend, regenerate, copy reply, Escape, Up, the view reme
     await frame.locator('[data-testid="edit-bar"]').waitFor({ state: 'hidden', timeout: WAIT });
 
     await runCommand(s.page, 'GMI: Show Chat History');
-    const row = s.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'Which sort is stable? (before edit' });
+    const row = quickPickRows(s.page, 'Which sort is stable? (before edit');
     await row.first().waitFor({ state: 'visible', timeout: WAIT });
     assert.match((await row.first().innerText()).replace(/\s+/g, ' '), /4 messages/);
     await closeQuickInput(s.page);

@@ -448,6 +448,38 @@ export async function ensureKey(s: Session): Promise<void> {
 }
 
 /**
+ * The hooks of a chat test (call inside its describe): the key is set and the loopback server has no
+ * reply plans left by a test that failed half way; no quick pick or menu is left open after it.
+ */
+export function chatTestHooks(): void {
+  beforeEach(async () => {
+    const s = await session();
+    await ensureKey(s);
+    s.fake.reset();
+  });
+  afterEach(async () => closeQuickInput((await session()).page));
+}
+
+/** "GMI: New Chat" from the palette; resolves with the chat view once it is empty. */
+export async function newChat(page: Page): Promise<FrameLocator> {
+  const frame = await openChat(page);
+  await runCommand(page, 'GMI: New Chat');
+  await until('an empty chat', async () => (await messages(frame).count()) === 0);
+  return frame;
+}
+
+/** Rows of the open quick pick (the history list, Add context, …), those that show `text` if given. */
+export function quickPickRows(page: Page, text?: string | RegExp): Locator {
+  const rows = page.locator('.quick-input-widget .monaco-list-row');
+  return text === undefined ? rows : rows.filter({ hasText: text });
+}
+
+/** The text of each chat message of `role`, whitespace folded. */
+export async function messageTexts(frame: FrameLocator, role: 'user' | 'assistant'): Promise<string[]> {
+  return (await messages(frame, role).locator('.message-body').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+/**
  * Sends `text` from the chat prompt and returns its assistant reply: the first assistant message after
  * the newest user message carrying `text`, answering the host-approval dialog on the session's first
  * request. (Counting messages before sending is racy: a view just opened on a long conversation may
