@@ -35,6 +35,31 @@ async function hostHeapMB(pid: number): Promise<number | undefined> {
   }
 }
 
+/**
+ * BENCH_SESSION_SNAPSHOT=1: what the renderer's heap holds at the end, by kind (a heap snapshot
+ * summed by node type, objects by constructor): the 20 largest, to see what grows.
+ */
+async function heapSummary(cdp: CDPSession): Promise<Array<{ kind: string; MB: number; count: number }>> {
+  const chunks: string[] = [];
+  const onChunk = (e: { chunk: string }) => chunks.push(e.chunk);
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  const snap = JSON.parse(chunks.join('')) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[]; strings: string[] };
+  const width = snap.snapshot.meta.node_fields.length;
+  const types = snap.snapshot.meta.node_types[0];
+  const byKind = new Map<string, { size: number; count: number }>();
+  for (let i = 0; i < snap.nodes.length; i += width) {
+    const type = types[snap.nodes[i]];
+    const kind = type === 'object' || type === 'native' ? `${type}: ${snap.strings[snap.nodes[i + 1]].slice(0, 60)}` : type;
+    const e = byKind.get(kind) ?? { size: 0, count: 0 };
+    e.size += snap.nodes[i + 3];
+    e.count++;
+    byKind.set(kind, e);
+  }
+  return [...byKind].sort((a, b) => b[1].size - a[1].size).slice(0, 20).map(([kind, e]) => ({ kind, MB: e.size / 1048576, count: e.count }));
+}
+
 async function main(): Promise<void> {
   const h = await loadHarness();
   const distBuild = ensureDist();
@@ -61,7 +86,10 @@ async function main(): Promise<void> {
         process.stderr.write(`[bench:session] ${JSON.stringify(heaps[heaps.length - 1])}\n`);
       }
     }
-    const result = { distBuild, vscode: wb.vscodeVersion, replies: REPLIES, totalMB: sent / 1024 / 1024, seconds: (Date.now() - started) / 1000, heaps, load: loadavg() };
+    const seconds = (Date.now() - started) / 1000;
+    const snapshot = process.env.BENCH_SESSION_SNAPSHOT ? await heapSummary(cdp) : undefined;
+    if (snapshot) process.stderr.write(`[bench:session] renderer heap by kind:\n${snapshot.map((x) => `${x.MB.toFixed(1).padStart(8)} MB ${String(x.count).padStart(8)}  ${x.kind}`).join('\n')}\n`);
+    const result = { distBuild, vscode: wb.vscodeVersion, replies: REPLIES, totalMB: sent / 1024 / 1024, seconds, heaps, load: loadavg(), snapshot };
     process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
   } finally {
     await wb.close(Boolean(process.env.BENCH_KEEP));
