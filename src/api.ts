@@ -6,6 +6,11 @@ import type { AttachmentView, MessageView } from './protocol/messages';
  * read-only views of state, no way to reach the key.
  */
 export interface GmiExtensionApi {
+  /**
+   * Resolves once the chat history is open and its last conversation restored (activation does not
+   * wait for it). Until then the functions about conversations below throw.
+   */
+  historyReady(): Promise<void>;
   /** The current conversation's messages, as the chat view shows them. */
   messages(): readonly MessageView[];
   /** This workspace's stored conversations, newest first. */

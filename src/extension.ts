@@ -19,7 +19,8 @@ import { modelCapabilities } from './gmi/catalog';
 import { GenerateCommands } from './generate/generateCommands';
 import { showCurrentIn } from './history/currentConversation';
 import { branchTitle, HistoryCommands } from './history/historyCommands';
-import { openHistory, type OpenedHistory } from './history/setup';
+import { HistoryGate } from './history/historyReady';
+import { openHistory } from './history/setup';
 import { useTranslator } from './l10n';
 import { loadGmi } from './lazy';
 import { Log } from './log';
@@ -35,9 +36,9 @@ import { toMessageView } from './views/messageView';
 import { tryRefactor } from './walkthrough/tryRefactor';
 import { WalkthroughProgress } from './walkthrough/walkthroughProgress';
 
-let opened: OpenedHistory | undefined;
+let gate: HistoryGate | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<GmiExtensionApi> {
+export function activate(context: vscode.ExtensionContext): GmiExtensionApi {
   const started = performance.now();
   // Words from code without `vscode` (the GMI client's errors, notices, next steps) in VS Code's language.
   useTranslator((message, ...args) => vscode.l10n.t(message, ...args));
@@ -46,16 +47,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
   const connection = new Connection(keys, new HostApproval(context.globalState), log, `gmi-vscode/${context.extension.packageJSON.version}`);
   const models = new ModelService(context.globalState, connection, log);
 
-  opened = await openHistory(context, log);
-  const { history, current } = opened;
+  // The history's file reads (and the migration from workspace state) start now, and activation
+  // does not wait for them: whatever needs the conversation awaits `historyGate.ready`.
+  const opening = openHistory(context, log);
+  let historyCommands: HistoryCommands | undefined;
+  const historyGate = new HistoryGate(async () => {
+    const opened = await opening;
+    historyCommands = new HistoryCommands({ history: opened.history, current: opened.current, chat, reveal: () => view.reveal(), log });
+    context.subscriptions.push(opened.current, showCurrentIn(view, opened.current));
+    return opened;
+  });
+  gate = historyGate;
+  /** The history commands, once the history is open. */
+  const commandsWhenReady = async (): Promise<HistoryCommands> => {
+    await historyGate.ready;
+    return historyCommands!;
+  };
+  const restoring = () => (historyGate.opened ? undefined : historyGate.ready);
 
   const chat = new ChatService({
     get conversation() {
-      return current.conversation;
+      return historyGate.current.conversation;
     },
+    ready: restoring,
     log,
-    saved: () => current.flush(),
-    keepBranch: async (json, why) => void (await current.saveCopy(json, (title) => branchTitle(title, why))),
+    saved: () => historyGate.current.flush(),
+    keepBranch: async (json, why) => void (await historyGate.current.saveCopy(json, (title) => branchTitle(title, why))),
     prepare: async (): Promise<PreparedRequest | RequestBlocked> => {
       const conn = await connection.connect(true);
       if ('blocked' in conn) return conn;
@@ -75,10 +92,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
   });
 
   const refactor = new RefactorService(connection, models, log);
-  const codeActions = new CodeActions(() => current.conversation, refactor, log);
+  const codeActions = new CodeActions(() => historyGate.current.conversation, refactor, log);
   const runAction = async (action: ErrorActionId): Promise<void> => {
     if (action === 'retry' || action === 'dropOldestTurns') {
-      const lastError = [...current.conversation.messages].reverse().find((m) => m.role === 'error' || m.state === 'interrupted');
+      await historyGate.ready;
+      const lastError = [...historyGate.current.conversation.messages].reverse().find((m) => m.role === 'error' || m.state === 'interrupted');
       if (lastError) await chat.retry(lastError.id, { dropOldestTurns: action === 'dropOldestTurns' });
       return;
     }
@@ -87,10 +105,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
   };
   const view = new ChatViewProvider(
     context.extensionUri,
-    () => current.conversation,
+    () => historyGate.current.conversation,
     () => chat,
     context.workspaceState,
     {
+      historyReady: restoring,
       hasApiKey: () => keys.hasKey(),
       model: () => readSettings().model,
       imageInput: (model) => modelCapabilities(model).imageInput,
@@ -108,7 +127,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
   const commitMessage = new CommitMessageCommand({ connection, models, log });
   const walkthrough = new WalkthroughProgress(context.globalState, () => keys.hasKey(), log);
   void walkthrough.announce();
-  const historyCommands = new HistoryCommands({ history, current, chat, reveal: () => view.reveal(), log });
 
   // GMI models in VS Code's own chat, where this VS Code has the provider API (1.104+); loaded on first use.
   const chatModels = registerProvider(context, { keys, connection, models, log });
@@ -122,8 +140,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
     refactor,
     view,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view, { webviewOptions: { retainContextWhenHidden: false } }),
-    current,
-    showCurrentIn(view, current),
     chat.onDidChangeBusy((busy) => view.setBusy(busy)),
     keys.onDidChange(() => {
       connection.reset();
@@ -153,9 +169,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
     command('gmi.refactorSelection', () => refactor.refactorSelection()),
     command('gmi.applyRefactor', () => refactor.apply()),
     command('gmi.discardRefactor', () => refactor.discard()),
-    command('gmi.newChat', () => historyCommands.newChat()),
-    command('gmi.showHistory', () => historyCommands.showHistory()),
-    command('gmi.exportChat', () => historyCommands.exportChat()),
+    command('gmi.newChat', async () => (await commandsWhenReady()).newChat()),
+    command('gmi.showHistory', async () => (await commandsWhenReady()).showHistory()),
+    command('gmi.exportChat', async () => (await commandsWhenReady()).exportChat()),
     command('gmi.showLog', () => log.show()),
     vscode.languages.registerCodeActionsProvider(PROBLEM_DOCUMENTS, new ProblemCodeActions(), ProblemCodeActions.metadata),
     command('gmi.fixProblem', (uri, diagnostic) => problems.fix(uri, diagnostic)),
@@ -174,11 +190,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<GmiExt
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
   return {
-    messages: () => current.conversation.messages.map(toMessageView),
-    conversations: () => history.list().map((e) => ({ id: e.id, title: e.title, messageCount: e.messageCount, current: e.id === current.id })),
-    currentConversationId: () => current.id,
-    historyPicker: () => historyCommands.pickerHandle,
-    openConversation: (id) => historyCommands.open(id),
+    historyReady: async () => void (await historyGate.ready),
+    messages: () => historyGate.current.conversation.messages.map(toMessageView),
+    conversations: () => historyGate.store.list().map((e) => ({ id: e.id, title: e.title, messageCount: e.messageCount, current: e.id === historyGate.current.id })),
+    currentConversationId: () => historyGate.current.id,
+    historyPicker: () => historyCommands?.pickerHandle,
+    openConversation: async (id) => (await commandsWhenReady()).open(id),
     chatIdle: () => chat.idle(),
     webviewMessage: (raw) => view.receive(raw),
     composer: () => ({ attachments: view.pending.list.map(toAttachmentView), notice: view.composerNotice }),
@@ -194,5 +211,5 @@ function dumpMemento(memento: vscode.Memento): Record<string, unknown> {
 
 /** Saves a reply that is still streaming (it loads as "interrupted" next time). */
 export async function deactivate(): Promise<void> {
-  await opened?.current.flush();
+  await gate?.opened?.current.flush();
 }

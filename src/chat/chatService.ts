@@ -43,7 +43,14 @@ export interface RequestBlocked {
 }
 
 export interface ChatServiceDeps {
+  /** Read only after `ready` resolved. */
   conversation: Conversation;
+  /**
+   * Resolves once `conversation` is the one the history restored (it opens after activation):
+   * a question sent before waits for it and lands there, never in a throwaway conversation.
+   * Undefined once it is (then nothing waits, not even a microtask).
+   */
+  ready?(): Promise<unknown> | undefined;
   prepare(): Promise<PreparedRequest | RequestBlocked>;
   /**
    * Resolves when what the conversation changed so far is on disk (the history). Awaited, alongside
@@ -110,7 +117,10 @@ export class ChatService {
    * replies can never land in one message. Returns false when refused.
    */
   async send(text: string, options: SendOptions = {}): Promise<boolean> {
-    if (this.running || !text.trim()) return false;
+    if (!text.trim()) return false;
+    const restoring = this.deps.ready?.();
+    if (restoring) await restoring;
+    if (this.running) return false;
     this.deps.conversation.addUser(text, { notice: options.notice, attachments: options.attachments });
     await this.run();
     return true;
@@ -118,6 +128,8 @@ export class ChatService {
 
   /** Retries a failed, stopped or interrupted reply: drops it and asks again with the same history. */
   async retry(replyId: string, options: RetryOptions = {}): Promise<boolean> {
+    const restoring = this.deps.ready?.();
+    if (restoring) await restoring;
     if (this.running) return false;
     const conversation = this.deps.conversation;
     const messages = conversation.messages;
@@ -147,6 +159,8 @@ export class ChatService {
    * question's attachments) and its new reply. The conversation as it was is kept first (keepBranch).
    */
   async edit(questionId: string, text: string): Promise<RewriteResult> {
+    const restoring = this.deps.ready?.();
+    if (restoring) await restoring;
     if (this.running) return 'busy';
     const question = this.deps.conversation.get(questionId);
     if (!question || question.role !== 'user' || !text.trim()) return 'notFound';
@@ -160,6 +174,8 @@ export class ChatService {
    * after it keeps the conversation as it was in the history first (those questions go).
    */
   async regenerate(replyId: string): Promise<RewriteResult> {
+    const restoring = this.deps.ready?.();
+    if (restoring) await restoring;
     if (this.running) return 'busy';
     const conversation = this.deps.conversation;
     const reply = conversation.get(replyId);

@@ -30,8 +30,13 @@ export class CurrentConversation implements Disposable {
     const id = history.current;
     const loaded = id ? await history.load(id) : undefined;
     const first = loaded && id ? { id, conversation: loaded.conversation } : { id: history.newId(), conversation: new Conversation() };
-    void history.setCurrent(first.id); // a reload shows this one once something is asked in it (not awaited: activation)
+    void history.setCurrent(first.id); // a reload shows this one once something is asked in it (not awaited)
     return { current: new CurrentConversation(history, store, first), problems: loaded?.problems ?? [] };
+  }
+
+  /** A new, empty conversation (when the one shown last could not be restored). */
+  static startEmpty(history: HistoryStore, store: ConversationStore): CurrentConversation {
+    return new CurrentConversation(history, store, { id: history.newId(), conversation: new Conversation() });
   }
 
   get id(): string {

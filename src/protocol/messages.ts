@@ -82,7 +82,8 @@ export type HostToWebview =
   | { type: 'busy'; busy: boolean }
   /** The key or model changed: cheap, unlike a full `state` (which carries every message). */
   | { type: 'settings'; hasApiKey: boolean; model: string }
-  | { type: 'setPrompt'; text: string }
+  /** `storedDraft`: the draft kept from an earlier view, which does not replace what was typed since. */
+  | { type: 'setPrompt'; text: string; storedDraft?: boolean }
   | { type: 'focusPrompt' }
   /** The file references of reply `id` that name a file in the workspace (answer to resolveFiles). */
   | { type: 'fileLinks'; id: string; refs: string[] }
@@ -299,7 +300,7 @@ export function parseHostMessage(raw: unknown): HostToWebview | undefined {
     case 'settings':
       return typeof raw.hasApiKey === 'boolean' && typeof raw.model === 'string' ? (raw as HostToWebview) : undefined;
     case 'setPrompt':
-      return typeof raw.text === 'string' ? (raw as HostToWebview) : undefined;
+      return typeof raw.text === 'string' && (raw.storedDraft === undefined || typeof raw.storedDraft === 'boolean') ? (raw as HostToWebview) : undefined;
     case 'focusPrompt':
       return raw as HostToWebview;
     case 'fileLinks':

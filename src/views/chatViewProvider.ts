@@ -23,6 +23,8 @@ import { buildWebviewStrings } from './webviewStrings';
 import { toMessageView } from './messageView';
 
 export interface ChatViewHandlers {
+  /** Pending while the history opens (after activation); undefined once it is open. */
+  historyReady(): Promise<unknown> | undefined;
   hasApiKey(): Promise<boolean>;
   model(): string;
   /** Whether the model reads images (src/gmi/catalog.ts). */
@@ -187,6 +189,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       return;
     }
     try {
+      // Every request waits for the history: the first state is the restored conversation (no
+      // empty view that then jumps), and a question sent meanwhile goes into it.
+      const restoring = this.handlers.historyReady();
+      if (restoring) await restoring;
       await this.handle(message);
     } catch (err) {
       this.log.error(`Chat view request "${message.type}" failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -199,7 +205,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.ready = true;
         await this.refreshState();
         const draft = this.workspaceState.get<string>(DRAFT_KEY);
-        if (draft) this.post({ type: 'setPrompt', text: draft });
+        if (draft) this.post({ type: 'setPrompt', text: draft, storedDraft: true });
         if (this.pending.list.length) this.post({ type: 'attachments', attachments: this.pending.list.map(toAttachmentView) });
         if (this.composerNotice) this.post({ type: 'composerNotice', text: this.composerNotice });
         return;

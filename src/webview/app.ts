@@ -64,6 +64,16 @@ export class ChatApp {
 
   private busy = false;
   private hasApiKey = true;
+  /**
+   * No welcome or "empty" text until the host's first state: the host sends it once the history
+   * is open, and a view that showed "empty" first would then jump to the restored conversation.
+   */
+  private stateReceived = false;
+  /**
+   * Typed into the prompt before the host's first state (which waits for the history): the stored
+   * draft the host sends with it must not replace that.
+   */
+  private typedBeforeState = false;
   private readonly memory: ViewMemory;
   private stickToBottom = true;
   private scrollQueued = false;
@@ -153,6 +163,7 @@ export class ChatApp {
       onDraft: (text) => this.post({ type: 'promptDraft', text }),
     });
 
+    this.composer.prompt.addEventListener('input', () => (this.typedBeforeState ||= !this.stateReceived));
     this.attachments = new ComposerAttachments(doc, this.composer.prompt, (m) => this.post(m));
     this.attachments.mount(this.composer.el);
 
@@ -203,7 +214,7 @@ export class ChatApp {
         this.renderChrome();
         break;
       case 'setPrompt':
-        this.composer.setDraft(message.text);
+        if (!(message.storedDraft && this.typedBeforeState)) this.composer.setDraft(message.text);
         break;
       case 'focusPrompt':
         this.composer.focus();
@@ -254,6 +265,7 @@ export class ChatApp {
     this.messagesEl.replaceChildren();
     this.busy = state.busy;
     this.hasApiKey = state.hasApiKey;
+    this.stateReceived = true;
     this.setModel(state.model);
     // Newest messages render now, older ones in background slices (newest first), so a long
     // conversation opens at once scrolled to the bottom.
@@ -340,8 +352,8 @@ export class ChatApp {
   // ---- chrome: welcome, busy, buttons ----
 
   private renderChrome(): void {
-    this.welcome.hidden = this.hasApiKey;
-    this.empty.hidden = !this.hasApiKey || this.entries.size > 0;
+    this.welcome.hidden = !this.stateReceived || this.hasApiKey;
+    this.empty.hidden = !this.stateReceived || !this.hasApiKey || this.entries.size > 0;
     this.composer.setBusy(this.busy);
     if (this.root.classList.contains('busy') !== this.busy) setChangingActionsDisabled(this.messagesEl, this.busy);
     this.root.classList.toggle('busy', this.busy);

@@ -55,6 +55,7 @@ describe('chat view provider', () => {
     () => ({ busy: false }) as unknown as ChatService,
     memento,
     {
+      historyReady: () => undefined,
       hasApiKey: async () => true,
       model: () => 'm',
       imageInput: () => true,

@@ -32,9 +32,11 @@ export function manifest(): {
   return JSON.parse(fs.readFileSync(path.join(extension().extensionPath, 'package.json'), 'utf8'));
 }
 
-/** The extension's test API (activates it if needed). */
+/** The extension's test API (activates it if needed), once the chat history is open. */
 export async function api(): Promise<GmiExtensionApi> {
-  return extension().activate();
+  const gmi = await extension().activate();
+  await gmi.historyReady();
+  return gmi;
 }
 
 type WindowFn = 'showInputBox' | 'showWarningMessage' | 'showInformationMessage' | 'showErrorMessage' | 'showQuickPick';

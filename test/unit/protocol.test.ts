@@ -117,6 +117,7 @@ describe('protocol: messages from the host', () => {
       { type: 'busy', busy: true },
       { type: 'settings', hasApiKey: false, model: 'openai/gpt-5' },
       { type: 'setPrompt', text: 'draft' },
+      { type: 'setPrompt', text: 'draft', storedDraft: true },
       { type: 'focusPrompt' },
       { type: 'fileLinks', id: 'a1', refs: ['src/a.ts:3'] },
     ];
@@ -133,6 +134,7 @@ describe('protocol: messages from the host', () => {
       { type: 'append', id: 'a1', text: 3 },
       { type: 'busy', busy: 'yes' },
       { type: 'settings', hasApiKey: 'no', model: 'm' },
+      { type: 'setPrompt', text: 'draft', storedDraft: 'yes' },
       { type: 'eval', code: 'alert(1)' },
       { type: 'fileLinks', id: 'a1', refs: 'src/a.ts' },
       { type: 'fileLinks', id: 'a1', refs: [7] },

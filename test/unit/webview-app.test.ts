@@ -370,6 +370,41 @@ describe('webview chat app', function () {
     assert.equal((again.$('[data-testid="prompt"]') as HTMLTextAreaElement).value, 'from host');
   });
 
+  it('until the first state (the host sends it once the history is open) neither welcome nor "empty" shows', () => {
+    const t = setup();
+    t.app.start();
+    assert.ok(t.$('[data-testid="welcome"]')!.hidden, 'no welcome before the state');
+    assert.ok(t.$('[data-testid="empty"]')!.hidden, 'no "empty" before the state');
+    t.send({ type: 'state', state: state([{ id: 'u1', role: 'user', text: 'Restored question' }]) });
+    assert.ok(t.$('[data-testid="empty"]')!.hidden);
+    assert.equal(t.$$('[data-id]').length, 1, 'the restored conversation is the first thing shown');
+
+    const noKey = setup();
+    noKey.app.start();
+    assert.ok(noKey.$('[data-testid="welcome"]')!.hidden);
+    noKey.send({ type: 'state', state: state([], { hasApiKey: false }) });
+    assert.ok(!noKey.$('[data-testid="welcome"]')!.hidden, 'the welcome comes with the state');
+  });
+
+  it('what is typed before the first state survives the stored draft; a later setPrompt still fills the prompt', () => {
+    const t = setup();
+    t.app.start();
+    const prompt = t.$('[data-testid="prompt"]') as HTMLTextAreaElement;
+    prompt.value = 'typed while the history opened';
+    prompt.dispatchEvent(new t.dom.window.Event('input', { bubbles: true }));
+    t.send({ type: 'state', state: state([]) });
+    t.send({ type: 'setPrompt', text: 'draft of the last session', storedDraft: true });
+    assert.equal(prompt.value, 'typed while the history opened');
+    t.send({ type: 'setPrompt', text: 'a refused question back in the prompt' });
+    assert.equal(prompt.value, 'a refused question back in the prompt');
+
+    const untouched = setup();
+    untouched.app.start();
+    untouched.send({ type: 'state', state: state([]) });
+    untouched.send({ type: 'setPrompt', text: 'draft of the last session', storedDraft: true });
+    assert.equal((untouched.$('[data-testid="prompt"]') as HTMLTextAreaElement).value, 'draft of the last session');
+  });
+
   it('clicks: links never navigate, code buttons carry (id, block), retry, actions, model, new chat, set key', () => {
     const t = setup();
     t.app.start();
