@@ -73,6 +73,14 @@ class HeldHistory {
     this.fifo = undefined;
     return true;
   }
+
+  /** Puts the index back as a plain file (the extension did not start reading it: not activated). */
+  unhold(): void {
+    if (!this.fifo) return;
+    fs.rmSync(this.fifo);
+    fs.writeFileSync(this.fifo, this.index);
+    this.fifo = undefined;
+  }
 }
 
 const historyLines = (lines: readonly string[]) => lines.filter((l) => /Chat history: \d+ conversation\(s\)/.test(l));
@@ -82,8 +90,11 @@ describe('activation', () => {
   before(async () => {
     if (!extension().isActive) await history.seed();
   });
-  // Never leave the extension's read of the pipe waiting, whatever failed.
-  after(() => waitFor('the extension to read the held index', () => history.tryRelease()).catch(() => undefined));
+  // Never leave the extension's read of the pipe waiting, nor a pipe for a later activation, whatever failed.
+  after(async () => {
+    if (extension().isActive) await waitFor('the extension to read the held index', () => history.tryRelease());
+    else history.unhold();
+  });
 
   it('nothing activates the extension at startup', () => {
     const events = manifest().activationEvents ?? [];
@@ -147,6 +158,7 @@ describe('activation', () => {
       const exported = vscode.window.activeTextEditor?.document;
       assert.equal(exported?.languageId, 'markdown');
       assert.ok(exported?.getText().includes('Which sort is stable?'), 'the export is of the restored conversation');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 
       const lines = gmi.logLines();
       const activated = lines.findIndex((l) => /Activated in [\d.]+ ms/.test(l));
@@ -154,7 +166,7 @@ describe('activation', () => {
       assert.ok(activated >= 0 && read > activated, `activation logged before the history was read:\n${lines.join('\n')}`);
     } finally {
       stubs.restore();
-      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      if (vscode.window.activeTextEditor?.document.isUntitled) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       await stopFakeGmi(fake);
       // Later files start from an empty conversation, as after a first start (the index becomes a file again).
       await vscode.commands.executeCommand('gmi.newChat');
