@@ -23,6 +23,7 @@ const ALLOWED: Record<string, string[]> = {
   'src/auth/apiKeyStore.ts': ['eyJ…'], // what a key starts with
   'src/gmi/network.ts': ['direct', 'direct (NO_PROXY)', 'via proxy '], // the log's "Connecting to … direct"
   'src/history/historyStore.ts': ['Not a conversation id: '], // a programming error, never shown
+  'src/history/historyReady.ts': ['The chat history is not open yet: await HistoryGate.ready first.'], // a programming error, never shown
   'src/problems/problemCommands.ts': ['error', 'warning'], // codicon names in $(…)
   'src/provider/messageMapping.ts': ['[image omitted: ', 'this model does not accept images', 'unsupported type '], // sent to the model
   'src/provider/thinkingParts.ts': ['_completeThinking'], // a metadata key
