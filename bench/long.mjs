@@ -89,7 +89,7 @@ export async function buildPage() {
     entryPoints: [process.env.BENCH_WEBVIEW_ENTRY ?? join(root, 'src', 'webview', 'main.ts')],
     outfile: join(outDir, 'webview.js'),
     bundle: true,
-    minify: true,
+    minify: !process.env.BENCH_NO_MINIFY, // BENCH_NO_MINIFY=1: readable names in profiles
     format: 'iife',
     platform: 'browser',
     target: 'es2022',

@@ -36,28 +36,30 @@ async function hostHeapMB(pid: number): Promise<number | undefined> {
 }
 
 /**
- * BENCH_SESSION_SNAPSHOT=1: what the renderer's heap holds at the end, by kind (a heap snapshot
- * summed by node type, objects by constructor): the 20 largest, to see what grows.
+ * BENCH_SESSION_SNAPSHOT=1: what grew in the renderer's heap after the first 10 replies, by the code
+ * that allocated it (V8's sampling heap profiler: still-live samples at the end, after GC; a full
+ * snapshot of this heap is too large to read). The 20 largest allocation sites.
  */
-async function heapSummary(cdp: CDPSession): Promise<Array<{ kind: string; MB: number; count: number }>> {
-  const chunks: string[] = [];
-  const onChunk = (e: { chunk: string }) => chunks.push(e.chunk);
-  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
-  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-  cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
-  const snap = JSON.parse(chunks.join('')) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[]; strings: string[] };
-  const width = snap.snapshot.meta.node_fields.length;
-  const types = snap.snapshot.meta.node_types[0];
-  const byKind = new Map<string, { size: number; count: number }>();
-  for (let i = 0; i < snap.nodes.length; i += width) {
-    const type = types[snap.nodes[i]];
-    const kind = type === 'object' || type === 'native' ? `${type}: ${snap.strings[snap.nodes[i + 1]].slice(0, 60)}` : type;
-    const e = byKind.get(kind) ?? { size: 0, count: 0 };
-    e.size += snap.nodes[i + 3];
-    e.count++;
-    byKind.set(kind, e);
-  }
-  return [...byKind].sort((a, b) => b[1].size - a[1].size).slice(0, 20).map(([kind, e]) => ({ kind, MB: e.size / 1048576, count: e.count }));
+interface SamplingNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: SamplingNode[];
+}
+
+async function growthBySite(cdp: CDPSession): Promise<Array<{ site: string; MB: number }>> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { profile } = (await cdp.send('HeapProfiler.getSamplingProfile')) as unknown as { profile: { head: SamplingNode } };
+  await cdp.send('HeapProfiler.stopSampling');
+  const bySite = new Map<string, number>();
+  const walk = (n: SamplingNode, path: string[]) => {
+    const f = n.callFrame;
+    const here = f.url || f.functionName ? [...path, `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber}`] : path;
+    // The innermost frame of our code or the workbench's names the site (builtins like JSON.parse above it say little).
+    if (n.selfSize) bySite.set(here.slice(-2).join(' ← '), (bySite.get(here.slice(-2).join(' ← ')) ?? 0) + n.selfSize);
+    for (const c of n.children) walk(c, here);
+  };
+  walk(profile.head, []);
+  return [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([site, size]) => ({ site, MB: size / 1048576 }));
 }
 
 async function main(): Promise<void> {
@@ -84,11 +86,12 @@ async function main(): Promise<void> {
       if (i + 1 === 10 || i + 1 === REPLIES) {
         heaps.push({ replies: i + 1, rendererMB: await rendererHeapMB(cdp), hostMB: hostPid ? await hostHeapMB(hostPid) : undefined, sentMB: sent / 1024 / 1024 });
         process.stderr.write(`[bench:session] ${JSON.stringify(heaps[heaps.length - 1])}\n`);
+        if (i + 1 === 10 && process.env.BENCH_SESSION_SNAPSHOT) await cdp.send('HeapProfiler.startSampling', { samplingInterval: 16384 });
       }
     }
     const seconds = (Date.now() - started) / 1000;
-    const snapshot = process.env.BENCH_SESSION_SNAPSHOT ? await heapSummary(cdp) : undefined;
-    if (snapshot) process.stderr.write(`[bench:session] renderer heap by kind:\n${snapshot.map((x) => `${x.MB.toFixed(1).padStart(8)} MB ${String(x.count).padStart(8)}  ${x.kind}`).join('\n')}\n`);
+    const snapshot = process.env.BENCH_SESSION_SNAPSHOT ? await growthBySite(cdp) : undefined;
+    if (snapshot) process.stderr.write(`[bench:session] renderer heap still live from after reply 10, by allocation site:\n${snapshot.map((x) => `${x.MB.toFixed(1).padStart(8)} MB  ${x.site}`).join('\n')}\n`);
     const result = { distBuild, vscode: wb.vscodeVersion, replies: REPLIES, totalMB: sent / 1024 / 1024, seconds, heaps, load: loadavg(), snapshot };
     process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
   } finally {

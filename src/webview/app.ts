@@ -17,7 +17,8 @@ import { fileRefsIn, linkFileRefs } from './fileLinks';
 import { t } from './l10n';
 import { lastQuestion, setChangingActionsDisabled } from './messageActions';
 import { MessageEntries, type Entry } from './messageEntries';
-import { scrollAnchor, ViewMemory, watchThinking } from './viewMemory';
+import { BottomFollow } from './bottomFollow';
+import { ViewMemory, watchThinking } from './viewMemory';
 
 export interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -40,10 +41,6 @@ export interface ChatAppOptions {
 const EAGER_CHARS = 16_000;
 /** Time slice for background rendering of older messages. */
 const SLICE_MS = 8;
-/** A scroll this soon (ms) after a wheel, touch or key in the conversation is the user's. */
-const USER_SCROLL_MS = 1000;
-/** How close to the bottom (px) counts as "at the bottom" for auto-scroll. */
-const BOTTOM_SLACK = 40;
 
 export class ChatApp {
   private readonly doc: Document;
@@ -75,11 +72,7 @@ export class ChatApp {
    */
   private typedBeforeState = false;
   private readonly memory: ViewMemory;
-  private stickToBottom = true;
-  private scrollQueued = false;
-  /** When the user last wheeled, touched or used a key in the conversation (for auto-scroll). */
-  private userScrollAt = -Infinity;
-  private pointerDown = false;
+  private readonly follow: BottomFollow;
   private pendingQueue: Entry[] = [];
   private pendingScheduled = false;
   /** Bumped on every full state so stale background work stops. */
@@ -102,9 +95,7 @@ export class ChatApp {
     this.entries = new MessageEntries(this.doc, {
       schedule: this.schedule,
       isBusy: () => this.busy,
-      onStreamRender: () => {
-        if (this.stickToBottom) this.scrollToBottomNow();
-      },
+      onStreamRender: () => this.follow.nowIfPinned(),
       onReplyRendered: (entry) => this.linkFiles(entry),
     });
     const doc = this.doc;
@@ -152,11 +143,11 @@ export class ChatApp {
       setState: (state) => this.memory.patch(state as Record<string, unknown>),
       onSend: (text) => {
         this.post({ type: 'send', text });
-        this.stickToBottom = true;
+        this.follow.pinned = true;
       },
       onEdit: (id, text) => {
         this.post({ type: 'edit', id, text });
-        this.stickToBottom = true;
+        this.follow.pinned = true;
       },
       lastQuestion: () => lastQuestion(this.messagesEl, this.entries),
       onStop: () => this.post({ type: 'stop' }),
@@ -168,6 +159,7 @@ export class ChatApp {
     this.attachments.mount(this.composer.el);
 
     root.replaceChildren(toolbar, this.list, this.composer.el);
+    this.follow = new BottomFollow(win, this.list, this.messagesEl, this.memory, this.schedule);
     this.wireEvents();
     this.renderChrome();
   }
@@ -287,8 +279,8 @@ export class ChatApp {
     if (editing && this.entries.get(editing)?.view.role !== 'user') this.composer.cancelEdit();
     // What the user opened stays open; the first state after the view reopens scrolls to where it was.
     const view = { win: this.win, list: this.list, content: this.messagesEl, entries: this.entries, renderAll: () => this.renderAllPending() };
-    this.stickToBottom = !this.memory.restore(view, state.messages);
-    if (this.stickToBottom) this.queueScroll(); // before the next paint; no forced layout here
+    this.follow.pinned = !this.memory.restore(view, state.messages);
+    this.follow.queue(); // before the next paint; no forced layout here
     this.schedulePending();
   }
 
@@ -309,13 +301,13 @@ export class ChatApp {
       this.messagesEl.append(entry.el);
     }
     if (added && view.role === 'user') {
-      this.stickToBottom = true;
+      this.follow.pinned = true;
       this.memory.letGo();
       // A question sent puts the view at the bottom: a position remembered before it must not come
       // back after a reload (it hid the reply the reload interrupted).
       this.memory.scroll = undefined;
     }
-    this.queueScroll();
+    this.follow.queue();
   }
 
   private append(id: string, text?: string, thinking?: string): void {
@@ -323,7 +315,7 @@ export class ChatApp {
     if (!entry || entry.view.role !== 'assistant') return;
     this.entries.append(entry, text, thinking);
     // Text scrolls when it renders (onStreamRender); thinking is plain text appended as it comes.
-    if (thinking) this.queueScroll();
+    if (thinking) this.follow.queue();
   }
 
   private schedulePending(): void {
@@ -339,7 +331,7 @@ export class ChatApp {
       }
       // Content grows above the viewport; scroll anchoring keeps the view still, and the next
       // frame re-pins the bottom if needed (no forced layout per slice).
-      this.queueScroll();
+      this.follow.queue();
       this.schedulePending();
     });
   }
@@ -359,51 +351,9 @@ export class ChatApp {
     this.root.classList.toggle('busy', this.busy);
   }
 
-  // ---- scrolling ----
-
-  private atBottom(): boolean {
-    const l = this.list;
-    return l.scrollHeight - l.scrollTop - l.clientHeight <= BOTTOM_SLACK;
-  }
-
-  private queueScroll(): void {
-    if (!this.stickToBottom || this.scrollQueued) return;
-    this.scrollQueued = true;
-    const run = () => {
-      this.scrollQueued = false;
-      if (this.stickToBottom) this.scrollToBottomNow();
-    };
-    if (this.schedule) this.schedule(run);
-    else if (typeof this.win.requestAnimationFrame === 'function') this.win.requestAnimationFrame(run);
-    else this.win.setTimeout(run, 16);
-  }
-
-  private scrollToBottomNow(): void {
-    this.list.scrollTop = this.list.scrollHeight;
-  }
-
   private wireEvents(): void {
     this.newChatButton.addEventListener('click', () => this.post({ type: 'newChat' }));
     this.modelButton.addEventListener('click', () => this.post({ type: 'action', action: 'selectModel' }));
-    // Only the user unpins the view: scroll events also come from our own scrolling and from
-    // scroll anchoring while off-screen messages change size, and those must not stop the follow.
-    const markIntent = () => {
-      this.userScrollAt = performance.now();
-      this.memory.letGo();
-    };
-    for (const type of ['wheel', 'touchmove', 'keydown'] as const) this.list.addEventListener(type, markIntent, { passive: true });
-    this.list.addEventListener('pointerdown', () => {
-      this.pointerDown = true;
-      this.memory.letGo();
-    });
-    this.win.addEventListener('pointerup', () => {
-      this.pointerDown = false;
-    });
-    this.list.addEventListener('scroll', () => {
-      if (this.atBottom()) this.stickToBottom = true;
-      else if (this.pointerDown || performance.now() - this.userScrollAt < USER_SCROLL_MS) this.stickToBottom = false;
-      this.memory.rememberScroll(this.win, () => (this.stickToBottom ? undefined : scrollAnchor(this.list, this.messagesEl)));
-    }, { passive: true });
     watchThinking(this.list, this.memory);
     const clicks = {
       list: this.list,

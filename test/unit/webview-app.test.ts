@@ -537,6 +537,38 @@ describe('webview chat app', function () {
     assert.equal(list.scrollTop, bottom(), 'pinned again once the user is back at the bottom');
   });
 
+  it('a press in the conversation released outside the view does not leave the view unpinned', () => {
+    const t = setup();
+    t.app.start();
+    const list = t.$('.conversation')!;
+    let top = 0;
+    Object.defineProperty(list, 'clientHeight', { get: () => 500 });
+    Object.defineProperty(list, 'scrollHeight', { get: () => 500 + list.textContent!.length });
+    Object.defineProperty(list, 'scrollTop', { get: () => top, set: (v: number) => { top = Math.max(0, Math.min(v, list.scrollHeight - 500)); } });
+    const bottom = () => list.scrollHeight - list.clientHeight;
+    const layoutScroll = () => {
+      list.scrollTop = bottom() - 300;
+      list.dispatchEvent(new t.dom.window.Event('scroll'));
+    };
+    t.send({ type: 'state', state: state([]) });
+    t.send({ type: 'messageAdded', message: { id: 'a1', role: 'assistant', text: '', state: 'streaming' } });
+    t.send({ type: 'append', id: 'a1', text: 'word '.repeat(400) });
+    t.frame();
+    // Pressed in the conversation, released outside the view (no pointerup reaches it), focus gone.
+    list.dispatchEvent(new t.dom.window.MouseEvent('pointerdown', { bubbles: true }));
+    t.win.dispatchEvent(new t.dom.window.Event('blur'));
+    layoutScroll();
+    t.send({ type: 'append', id: 'a1', text: 'more '.repeat(200) });
+    t.frame();
+    assert.equal(list.scrollTop, bottom(), 'still following the bottom');
+    // While the press lasts, a scroll is the user's (dragging the scroll bar).
+    list.dispatchEvent(new t.dom.window.MouseEvent('pointerdown', { bubbles: true }));
+    layoutScroll();
+    t.send({ type: 'append', id: 'a1', text: 'and more '.repeat(200) });
+    t.frame();
+    assert.notEqual(list.scrollTop, bottom(), 'a drag unpins');
+  });
+
   it('opens a long conversation: newest messages at once, older ones in background slices, all equal one-shot', () => {
     const t = setup(undefined, 4000);
     t.app.start();
