@@ -230,7 +230,13 @@ export class MessageEntries {
     } else if (view.role === 'assistant' && (view.state === 'streaming' || entry.renderer)) {
       const renderer = this.streamer(entry);
       renderer.setText(view.text);
-      if (view.state !== 'streaming') renderer.finish();
+      if (view.state !== 'streaming') {
+        renderer.finish();
+        // The DOM is now a one-shot render of the text: let the renderer go (its parsed parts and
+        // highlight cache held the reply's text twice more, for every streamed reply of the session).
+        entry.renderer = undefined;
+        entry.renderedText = view.text;
+      }
     } else if (entry.renderedText !== view.text) {
       const shown = view.role === 'user' && !entry.expanded ? previewLength(view.text) : view.text.length;
       body.replaceChildren(htmlFragment(doc, renderMarkdown(view.text.slice(0, shown), view.role === 'assistant')));
