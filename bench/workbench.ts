@@ -99,15 +99,20 @@ export async function ask(page: Page, text: string, approve: boolean): Promise<v
   }
 }
 
-/** Waits until assistant message `index` of the chat is done (polled from here: a coarse clock). */
+/**
+ * Waits until assistant message `index` of the chat is done, checked in the page every 250 ms (a
+ * coarse clock). A function, not a locator polled from here: Playwright's selector engine kept what
+ * each query found, which the session part then counted as the view's heap.
+ */
 export async function waitDone(page: Page, index: number, timeoutMs = 180_000): Promise<void> {
-  const reply = chatFrame(page).locator('[data-testid="message"][data-role="assistant"]').nth(index);
-  await reply.waitFor({ state: 'visible', timeout: WAIT });
-  const deadline = Date.now() + timeoutMs;
-  while ((await reply.getAttribute('data-state')) !== 'done') {
-    if (Date.now() > deadline) throw new Error(`reply ${index} not done after ${Math.round(timeoutMs / 1000)} s`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const frame = await webviewFrame(page, 'gmi-cloud.gmi-vscode', '[data-testid="prompt"]');
+  await frame.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid="message"][data-role="assistant"]')[n]?.getAttribute('data-state') === 'done',
+    index,
+    { polling: 250, timeout: timeoutMs },
+  ).catch((err: Error) => {
+    throw new Error(`reply ${index} not done after ${Math.round(timeoutMs / 1000)} s (${err.message.split('\n')[0]})`);
+  });
 }
 
 /** The "Activated in N ms." line of the GMI output channel's log file, once it is written. */
