@@ -37,9 +37,9 @@ class HeldHistory {
     const store = new HistoryStore(dir);
     await store.open();
     const conversation = new Conversation();
-    conversation.addUser('Which sort is stable?');
+    conversation.addUser('Which search needs a sorted list?');
     const reply = conversation.startAssistant('anthropic/claude-sonnet-4.5');
-    conversation.append(reply.id, { text: 'Merge sort keeps equal keys in order.' });
+    conversation.append(reply.id, { text: 'Binary search needs a sorted list.' });
     conversation.finish(reply.id, 'done');
     this.id = store.newId();
     await store.saveConversation(this.id, conversation.toJSON());
@@ -130,8 +130,8 @@ describe('activation', () => {
       await setKey();
       stubs.allowHost();
       const gmi = extension().exports;
-      fake.enqueue({ text: 'Insertion sort is stable too.' });
-      const sending = gmi.webviewMessage({ type: 'send', text: 'And insertion sort?' });
+      fake.enqueue({ text: 'Interpolation search wants an even spread too.' });
+      const sending = gmi.webviewMessage({ type: 'send', text: 'And interpolation search?' });
       const exporting = vscode.commands.executeCommand('gmi.exportChat');
       assert.deepEqual(historyLines(gmi.logLines()), [], 'still held');
 
@@ -142,22 +142,22 @@ describe('activation', () => {
       assert.deepEqual(
         gmi.messages().map((m) => [m.role, m.text]),
         [
-          ['user', 'Which sort is stable?'],
-          ['assistant', 'Merge sort keeps equal keys in order.'],
-          ['user', 'And insertion sort?'],
-          ['assistant', 'Insertion sort is stable too.'],
+          ['user', 'Which search needs a sorted list?'],
+          ['assistant', 'Binary search needs a sorted list.'],
+          ['user', 'And interpolation search?'],
+          ['assistant', 'Interpolation search wants an even spread too.'],
         ],
         'the question went into the restored conversation',
       );
       const [request] = chatRequests(fake);
       const sent = JSON.stringify(request.body);
-      assert.ok(sent.includes('Merge sort keeps equal keys in order.'), 'the request carried the restored turns');
+      assert.ok(sent.includes('Binary search needs a sorted list.'), 'the request carried the restored turns');
       assert.equal(gmi.conversations().filter((c) => c.id !== history.id && c.messageCount > 0).length, 0, 'no throwaway conversation');
 
       await exporting;
       const exported = vscode.window.activeTextEditor?.document;
       assert.equal(exported?.languageId, 'markdown');
-      assert.ok(exported?.getText().includes('Which sort is stable?'), 'the export is of the restored conversation');
+      assert.ok(exported?.getText().includes('Which search needs a sorted list?'), 'the export is of the restored conversation');
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 
       const lines = gmi.logLines();
