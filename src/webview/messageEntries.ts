@@ -16,8 +16,13 @@ export interface Entry {
   view: MessageView;
   el: HTMLElement;
   body: HTMLElement;
-  /** Text the body shows when it was rendered in one go (finished messages). */
-  renderedText?: string;
+  /** textKey() of what the body shows when it was rendered in one go (finished messages). */
+  rendered?: string;
+  /**
+   * A finished reply's text is not kept here once shown (a long session would hold every reply
+   * twice: in the DOM and here); the host has it (Copy reply, Regenerate go by id).
+   */
+  textDropped?: boolean;
   /** Present while (or after) the message streamed in. */
   renderer?: StreamingMarkdown;
   thinkingText?: Text;
@@ -133,7 +138,8 @@ export class MessageEntries {
       entry.view.thinking = (entry.view.thinking ?? '') + thinking;
       this.ensureThinking(entry).appendData(thinking);
     }
-    if (text) {
+    // Only a streaming reply grows; a finished one's text is not kept to extend.
+    if (text && !entry.textDropped) {
       this.streamer(entry).append(text);
       entry.view.text += text;
     }
@@ -144,7 +150,7 @@ export class MessageEntries {
     const entry = this.entries.get(id);
     if (!entry || entry.expanded) return;
     entry.expanded = true;
-    entry.renderedText = undefined;
+    entry.rendered = undefined;
     this.update(entry, entry.view);
   }
 
@@ -235,13 +241,13 @@ export class MessageEntries {
         // The DOM is now a one-shot render of the text: let the renderer go (its parsed parts and
         // highlight cache held the reply's text twice more, for every streamed reply of the session).
         entry.renderer = undefined;
-        entry.renderedText = view.text;
+        entry.rendered = textKey(view.text);
       }
-    } else if (entry.renderedText !== view.text) {
+    } else if (entry.rendered !== textKey(view.text)) {
       const shown = view.role === 'user' && !entry.expanded ? previewLength(view.text) : view.text.length;
       body.replaceChildren(htmlFragment(doc, renderMarkdown(view.text.slice(0, shown), view.role === 'assistant')));
       if (shown < view.text.length) body.append(showAllBar(doc, view.text, shown));
-      entry.renderedText = view.text;
+      entry.rendered = textKey(view.text);
     }
     // what was attached to a question (chips, not the contents)
     el.querySelector(':scope > .attachment-chips')?.remove();
@@ -279,7 +285,8 @@ export class MessageEntries {
       el.append(footer);
     }
     placeMessageActions(doc, el, view, this.options.isBusy?.() ?? false);
-    entry.view = { ...view };
+    entry.textDropped = view.role === 'assistant' && view.state !== 'streaming';
+    entry.view = entry.textDropped ? { ...view, text: '' } : { ...view };
     if (view.role === 'assistant' && view.state !== 'streaming') this.options.onReplyRendered?.(entry);
   }
 
@@ -287,7 +294,8 @@ export class MessageEntries {
     if (!entry.renderer) {
       // Seeded with what the message shows so far, so later deltas extend it.
       entry.body.replaceChildren();
-      entry.renderedText = undefined;
+      entry.rendered = undefined;
+      entry.textDropped = false;
       entry.renderer = new StreamingMarkdown(entry.body, {
         schedule: this.options.schedule,
         eager: true,
@@ -327,4 +335,21 @@ export class MessageEntries {
     this.update(entry, view);
   }
 
+}
+
+/**
+ * What a body was rendered from, without keeping the text: its length and a 53-bit hash (cyrb53),
+ * so a later update of the same text (usage, a file link) does not render it again.
+ */
+export function textKey(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return `${text.length}:${(4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36)}`;
 }

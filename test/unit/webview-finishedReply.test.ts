@@ -2,6 +2,8 @@
 // go (it held the reply's text twice more for the rest of the session): later updates of the same
 // text leave the DOM alone, a changed text renders in full, and streaming it again works.
 import assert from 'node:assert/strict';
+import { JSDOM } from 'jsdom';
+import { MessageEntries, textKey } from '../../src/webview/messageEntries';
 import { oneShotHtml } from './helpers/frozenGroups';
 import { setup, state } from './helpers/webviewApp';
 import { useEnglishWebviewStrings } from './helpers/webviewStrings';
@@ -40,5 +42,33 @@ describe('webview: a finished reply', function () {
     t.frame();
     t.send({ type: 'messageUpdated', message: { id: 'a1', role: 'assistant', text: 'Second **answer**', state: 'done', model: 'm' } });
     assert.equal(body.innerHTML, oneShotHtml(t.doc, 'Second **answer**'));
+  });
+
+  it('keeps the text of questions and of a streaming reply, not of a finished reply (the DOM and the host have it)', () => {
+    const doc = new JSDOM('<!doctype html><body></body>').window.document;
+    const entries = new MessageEntries(doc, { schedule: (cb) => cb(), onStreamRender: () => undefined });
+    const question = entries.create({ id: 'u1', role: 'user', text: 'A question' }, false);
+    const reply = entries.create({ id: 'a1', role: 'assistant', text: 'Part', state: 'streaming' }, false);
+    entries.append(reply, ' two');
+    assert.equal(question.view.text, 'A question', 'Edit and Up need it');
+    assert.equal(reply.view.text, 'Part two', 'a streaming reply keeps growing');
+    entries.update(reply, { id: 'a1', role: 'assistant', text: 'Part two.', state: 'done' });
+    assert.equal(reply.view.text, '', 'finished: not kept');
+    assert.equal(reply.body.textContent?.trim(), 'Part two.');
+    entries.append(reply, ' stray delta');
+    assert.equal(reply.body.textContent?.trim(), 'Part two.', 'a finished reply does not grow');
+    // Left for later (an old message of a long conversation): kept until it renders, then dropped.
+    const old = entries.create({ id: 'a0', role: 'assistant', text: 'Old answer', state: 'done' }, true);
+    assert.equal(old.view.text, 'Old answer');
+    entries.renderPending(old);
+    assert.equal(old.view.text, '');
+    assert.equal(old.body.textContent?.trim(), 'Old answer');
+  });
+
+  it('textKey tells texts apart by length and content', () => {
+    assert.equal(textKey('same text'), textKey('same text'));
+    assert.notEqual(textKey('same text'), textKey('same test'));
+    assert.notEqual(textKey('ab'), textKey('ba'));
+    assert.notEqual(textKey(''), textKey(' '));
   });
 });
