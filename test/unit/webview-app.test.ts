@@ -16,6 +16,15 @@ function oneShot(doc: Document, text: string, codeActions = true): string {
   return d.innerHTML;
 }
 
+/** jsdom has no layout: gives the conversation a 500 px view over a height that grows with its text. */
+function withFakeScrollGeometry(list: HTMLElement): HTMLElement {
+  let top = 0;
+  Object.defineProperty(list, 'clientHeight', { get: () => 500 });
+  Object.defineProperty(list, 'scrollHeight', { get: () => 500 + list.textContent!.length });
+  Object.defineProperty(list, 'scrollTop', { get: () => top, set: (v: number) => { top = Math.max(0, Math.min(v, list.scrollHeight - 500)); } });
+  return list;
+}
+
 describe('webview chat app', function () {
   before(useEnglishWebviewStrings);
 
@@ -500,12 +509,7 @@ describe('webview chat app', function () {
   it('keeps the newest text in view while streaming, unless the user scrolled up', () => {
     const t = setup();
     t.app.start();
-    // jsdom has no layout: give the list a fake geometry that grows with its text.
-    const list = t.$('.conversation')!;
-    let top = 0;
-    Object.defineProperty(list, 'clientHeight', { get: () => 500 });
-    Object.defineProperty(list, 'scrollHeight', { get: () => 500 + list.textContent!.length });
-    Object.defineProperty(list, 'scrollTop', { get: () => top, set: (v: number) => { top = Math.max(0, Math.min(v, list.scrollHeight - 500)); } });
+    const list = withFakeScrollGeometry(t.$('.conversation')!);
     const userScroll = (to: number) => {
       list.dispatchEvent(new t.dom.window.WheelEvent('wheel', { deltaY: to - list.scrollTop }));
       list.scrollTop = to;
@@ -540,11 +544,7 @@ describe('webview chat app', function () {
   it('a press in the conversation released outside the view does not leave the view unpinned', () => {
     const t = setup();
     t.app.start();
-    const list = t.$('.conversation')!;
-    let top = 0;
-    Object.defineProperty(list, 'clientHeight', { get: () => 500 });
-    Object.defineProperty(list, 'scrollHeight', { get: () => 500 + list.textContent!.length });
-    Object.defineProperty(list, 'scrollTop', { get: () => top, set: (v: number) => { top = Math.max(0, Math.min(v, list.scrollHeight - 500)); } });
+    const list = withFakeScrollGeometry(t.$('.conversation')!);
     const bottom = () => list.scrollHeight - list.clientHeight;
     const layoutScroll = () => {
       list.scrollTop = bottom() - 300;
