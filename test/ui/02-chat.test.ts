@@ -2,17 +2,17 @@ import * as assert from 'node:assert/strict';
 import {
   activeEditor,
   ask,
+  chatTestHooks,
   docScreenshot,
   editorText,
-  ensureKey,
   openChat,
   openFile,
   sample,
   session,
   slowPlan,
   until,
-  waitForState,
   WAIT,
+  waitForState,
 } from './harness';
 
 const PROSE =
@@ -20,12 +20,7 @@ const PROSE =
 
 describe('UI: sidebar chat', () => {
   // The key is set on first use (01-first-use), or here when that file is not part of the run.
-  beforeEach(async () => {
-    const s = await session();
-    await ensureKey(s);
-    // Reply plans left by a test that failed half-way must not answer this test's requests.
-    s.fake.reset();
-  });
+  chatTestHooks();
 
   it('a question typed in the sidebar streams in, then shows the model and token count', async () => {
     const s = await session();

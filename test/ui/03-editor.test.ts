@@ -3,10 +3,10 @@ import {
   activeEditor,
   answerInputBox,
   approveHostIfAsked,
+  chatTestHooks,
   contextMenu,
   docScreenshot,
   editorText,
-  ensureKey,
   focusEditor,
   messages,
   notification,
@@ -16,8 +16,8 @@ import {
   selectLines,
   session,
   until,
-  waitForState,
   WAIT,
+  waitForState,
 } from './harness';
 
 /** Text of the last user turn the fake server received. */
@@ -30,12 +30,7 @@ function lastUserText(body: unknown): string {
 
 describe('UI: editor commands', () => {
   // The key is set on first use (01-first-use), or here when that file is not part of the run.
-  beforeEach(async () => {
-    const s = await session();
-    await ensureKey(s);
-    // Reply plans left by a test that failed half-way must not answer this test's requests.
-    s.fake.reset();
-  });
+  chatTestHooks();
 
   it('"Ask GMI" from the palette sends the question with the selection', async () => {
     const s = await session();

@@ -1,14 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { ask, ensureKey, messages, openChat, session, waitForState, WAIT } from './harness';
+import { ask, chatTestHooks, messages, openChat, session, WAIT, waitForState } from './harness';
 
 describe('UI: errors', () => {
   // The key is set on first use (01-first-use), or here when that file is not part of the run.
-  beforeEach(async () => {
-    const s = await session();
-    await ensureKey(s);
-    // Reply plans left by a test that failed half-way must not answer this test's requests.
-    s.fake.reset();
-  });
+  chatTestHooks();
 
   it('a 401 from the server shows an error with a Set API Key action', async () => {
     const s = await session();

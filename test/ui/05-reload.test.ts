@@ -1,17 +1,24 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ask, ensureKey, messages, openChat, ROOT, session, UI_KEY, until, waitForState, waitForWorkbench, WAIT } from './harness';
+import {
+  ask,
+  chatTestHooks,
+  messages,
+  openChat,
+  ROOT,
+  session,
+  UI_KEY,
+  until,
+  WAIT,
+  waitForState,
+  waitForWorkbench,
+} from './harness';
 import { conversationFileWith, historyFiles } from './historyFiles';
 
 describe('UI: reload', () => {
   // The key is set on first use (01-first-use), or here when that file is not part of the run.
-  beforeEach(async () => {
-    const s = await session();
-    await ensureKey(s);
-    // Reply plans left by a test that failed half-way must not answer this test's requests.
-    s.fake.reset();
-  });
+  chatTestHooks();
 
   it('after a page reload the conversation is still there', async () => {
     const s = await session();

@@ -5,8 +5,7 @@ import {
   answerInputBox,
   approveHostIfAsked,
   ask,
-  chatFrame,
-  ensureKey,
+  chatTestHooks,
   focusEditor,
   messages,
   notification,
@@ -23,11 +22,7 @@ import {
 } from './harness';
 
 describe('UI: fidelity', () => {
-  beforeEach(async () => {
-    const s = await session();
-    await ensureKey(s);
-    s.fake.reset();
-  });
+  chatTestHooks();
 
   it('Copy / Insert / Apply are disabled while their code block streams, enabled once it is complete', async () => {
     const s = await session();

@@ -1,14 +1,20 @@
 // What a user sees of the API's answers: a retry's wait on the reply, a declined reply's notice, and
 // "Drop oldest turns and retry" when GMI says the conversation is too long.
 import * as assert from 'node:assert/strict';
-import { ask, ensureKey, messages, openChat, session, slowPlan, until, WAIT, waitForState } from './harness';
+import {
+  ask,
+  chatTestHooks,
+  messages,
+  openChat,
+  session,
+  slowPlan,
+  until,
+  WAIT,
+  waitForState,
+} from './harness';
 
 describe('UI: API fidelity', () => {
-  beforeEach(async () => {
-    const s = await session();
-    await ensureKey(s);
-    s.fake.reset();
-  });
+  chatTestHooks();
 
   it('while a retry waits, the reply shows "Retrying in N s (reason)"; the answer then replaces it', async () => {
     const s = await session();
