@@ -4,7 +4,7 @@
 // reported once (with the next step) and the chat works in memory. No `vscode` import.
 import { ConversationStore, type ConversationStoreOptions } from '../chat/conversationStore';
 import * as l10n from '../l10n';
-import type { ErrorActionId } from '../protocol/messages';
+import type { NextStepId } from '../actions/nextSteps';
 import { CurrentConversation } from './currentConversation';
 import { nodeFileSystem, type HistoryFileSystem } from './fileSystem';
 import { HistoryStore } from './historyStore';
@@ -23,7 +23,7 @@ export interface OpenHistoryDeps {
   fs?: HistoryFileSystem;
   log: { info(m: string): void; warn(m: string): void; error(m: string): void };
   /** Tells the user (once per window is the caller's business) what went wrong and the next step. */
-  report(message: string, nextStep: ErrorActionId): void;
+  report(message: string, nextStep: NextStepId): void;
   /** For the conversation store's throttle (tests). */
   timers?: Omit<ConversationStoreOptions, 'onError'>;
 }

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { NEXT_STEPS } from '../actions/nextSteps';
-import type { ErrorActionId } from '../protocol/messages';
+import type { NextStepId } from '../actions/nextSteps';
 import { openChatHistory, type OpenedHistory } from './historyReady';
 
 /** The folder holding this window's conversations. */
@@ -21,7 +21,7 @@ export function openHistory(
 
 let reported = false;
 /** One notification per window: a full disk would otherwise raise one per message. */
-function reportOnce(message: string, nextStep: ErrorActionId): void {
+function reportOnce(message: string, nextStep: NextStepId): void {
   if (reported) return;
   reported = true;
   const step = NEXT_STEPS[nextStep];
