@@ -268,7 +268,8 @@ export class ChatApp {
       const view = state.messages[i];
       const eager = budget > 0 || view.state === 'streaming';
       budget -= view.text.length + (view.thinking?.length ?? 0);
-      const entry = this.entries.create(view, !eager);
+      // The first frame waits for no highlighting: the view's background slices do it, newest first.
+      const entry = this.entries.create(view, !eager, true);
       entries.push(entry);
       if (!eager) this.pendingQueue.push(entry);
     }
@@ -319,14 +320,18 @@ export class ChatApp {
   }
 
   private schedulePending(): void {
-    if (this.pendingScheduled || this.pendingQueue.length === 0) return;
+    const highlights = this.entries.laterHighlights;
+    if (this.pendingScheduled || (this.pendingQueue.length === 0 && highlights.size === 0)) return;
     this.pendingScheduled = true;
     const generation = this.generation;
     this.defer(() => {
       this.pendingScheduled = false;
       if (generation !== this.generation) return;
       const start = performance.now();
-      while (this.pendingQueue.length && performance.now() - start < SLICE_MS) {
+      // Code already on screen is highlighted before older messages render (each of which queues its own).
+      while (performance.now() - start < SLICE_MS) {
+        if (highlights.highlightNext()) continue;
+        if (!this.pendingQueue.length) break;
         this.entries.renderPending(this.pendingQueue.shift()!);
       }
       // Content grows above the viewport; scroll anchoring keeps the view still, and the next
@@ -339,6 +344,7 @@ export class ChatApp {
   /** Renders every message that was left for later (tests; also before printing/searching). */
   renderAllPending(): void {
     while (this.pendingQueue.length) this.entries.renderPending(this.pendingQueue.shift()!);
+    this.entries.laterHighlights.highlightAll();
   }
 
   // ---- chrome: welcome, busy, buttons ----

@@ -49,7 +49,17 @@ export interface RenderEnv {
   highlightCache?: HighlightCache;
   /** Number of the code block still being written: its buttons are disabled (nothing else differs). */
   growingBlock?: number;
+  /**
+   * Leave highlighting for later: code goes out as escaped text marked with HIGHLIGHT_LATER_ATTR
+   * (its language), and highlightLater() brings the one-shot render back. Opening a long
+   * conversation then draws its first frame without highlight.js's work (grammars compiled on
+   * first use, every code block of the newest replies).
+   */
+  highlightLater?: boolean;
 }
+
+/** On a <code> whose highlighting was left for later: the highlight.js language to use. */
+export const HIGHLIGHT_LATER_ATTR = 'data-highlight-later';
 
 /** Keeps the highlighting used by the last render only (the tail is re-rendered, never the past). */
 export class HighlightCache {
@@ -71,8 +81,8 @@ export class HighlightCache {
   }
 }
 
-export function newRenderEnv(codeActions = true, nextCodeBlock = 0): RenderEnv {
-  return { nextCodeBlock, codeActions };
+export function newRenderEnv(codeActions = true, nextCodeBlock = 0, highlightLater = false): RenderEnv {
+  return { nextCodeBlock, codeActions, highlightLater };
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
@@ -129,9 +139,11 @@ function renderCodeBlock(token: Token, env: RenderEnv, md: MarkdownIt): string {
   return (
     `<div class="code-block" data-block="${index}">` +
     `<div class="code-header"><span class="code-lang">${escapeHtml(label)}</span>${buttons}</div>` +
-    `<pre><code class="hljs${langClass}">${
-      env.highlightCache ? env.highlightCache.get(token.content, hlLang) : highlightCode(token.content, hlLang)
-    }</code></pre>` +
+    (env.highlightLater && hlLang
+      ? `<pre><code class="hljs${langClass}" ${HIGHLIGHT_LATER_ATTR}="${escapeHtml(hlLang)}">${escapeHtml(token.content)}</code></pre>`
+      : `<pre><code class="hljs${langClass}">${
+          env.highlightCache ? env.highlightCache.get(token.content, hlLang) : highlightCode(token.content, hlLang)
+        }</code></pre>`) +
     `</div>\n`
   );
 }
@@ -253,7 +265,20 @@ export function sharedMarkdown(): MarkdownIt {
   return (shared ??= createMarkdown());
 }
 
-/** One-shot render of a whole message. */
-export function renderMarkdown(text: string, codeActions = true, md: MarkdownIt = sharedMarkdown()): string {
-  return md.render(text, newRenderEnv(codeActions));
+/**
+ * One-shot render of a whole message. `highlightLater`: code blocks wait for highlightLater()
+ * (the DOM is then the same as without it).
+ */
+export function renderMarkdown(text: string, codeActions = true, md: MarkdownIt = sharedMarkdown(), highlightLater = false): string {
+  return md.render(text, newRenderEnv(codeActions, 0, highlightLater));
+}
+
+/**
+ * The highlighting of a code element rendered with `highlightLater`, as the one-shot render has it:
+ * its text is the fence's content (the escaped text parses back to it exactly). `undefined` when
+ * the element was not left for later.
+ */
+export function laterHighlight(code: { getAttribute(name: string): string | null; textContent: string | null }): string | undefined {
+  const lang = code.getAttribute(HIGHLIGHT_LATER_ATTR);
+  return lang === null ? undefined : highlightCode(code.textContent ?? '', lang);
 }

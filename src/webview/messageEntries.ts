@@ -8,6 +8,7 @@ import type { WebviewStringKey } from '../protocol/webviewStrings';
 import { chipList } from './attachmentChips';
 import { h, htmlFragment, icon } from './dom';
 import { t } from './l10n';
+import { LaterHighlights } from './laterHighlights';
 import { renderMarkdown } from './markdown';
 import { placeMessageActions } from './messageActions';
 import { StreamingMarkdown } from './streamingMarkdown';
@@ -112,11 +113,15 @@ export class MessageEntries {
   private readonly entries = new Map<string, Entry>();
   /** Replies whose error message below offers Retry: they don't show a second one themselves. */
   private readonly retryBelow = new Set<string>();
+  /** Code of bodies rendered with their highlighting left for later (see create / renderPending). */
+  readonly laterHighlights: LaterHighlights;
 
   constructor(
     private readonly doc: Document,
     private readonly options: MessageEntriesOptions,
-  ) {}
+  ) {
+    this.laterHighlights = new LaterHighlights(doc);
+  }
 
   get size(): number {
     return this.entries.size;
@@ -129,6 +134,7 @@ export class MessageEntries {
   clear(): void {
     this.entries.clear();
     this.retryBelow.clear();
+    this.laterHighlights.clear();
   }
 
   /** Adds a streamed delta to an assistant message. */
@@ -154,8 +160,11 @@ export class MessageEntries {
     this.update(entry, entry.view);
   }
 
-  /** A new entry for `view`; a pending one is an empty shell until renderPending(). Not yet in the DOM. */
-  create(view: MessageView, pending: boolean): Entry {
+  /**
+   * A new entry for `view`; a pending one is an empty shell until renderPending(). Not yet in the DOM.
+   * `highlightLater`: its code is highlighted through `laterHighlights` (a conversation opening).
+   */
+  create(view: MessageView, pending: boolean, highlightLater = false): Entry {
     const doc = this.doc;
     const el = h(doc, 'article', {
       class: `message message-${view.role}`,
@@ -183,13 +192,13 @@ export class MessageEntries {
       entry.view = { ...view };
     } else {
       el.append(label, body);
-      this.update(entry, view);
+      this.update(entry, view, highlightLater);
     }
     return entry;
   }
 
   /** Brings an entry's DOM in line with `view`, touching only what changed. */
-  update(entry: Entry, view: MessageView): void {
+  update(entry: Entry, view: MessageView, highlightLater = false): void {
     if (entry.pending) {
       entry.view = { ...view };
       this.renderPending(entry);
@@ -245,7 +254,8 @@ export class MessageEntries {
       }
     } else if (entry.rendered !== textKey(view.text)) {
       const shown = view.role === 'user' && !entry.expanded ? previewLength(view.text) : view.text.length;
-      body.replaceChildren(htmlFragment(doc, renderMarkdown(view.text.slice(0, shown), view.role === 'assistant')));
+      body.replaceChildren(htmlFragment(doc, renderMarkdown(view.text.slice(0, shown), view.role === 'assistant', undefined, highlightLater)));
+      if (highlightLater) this.laterHighlights.add(body);
       if (shown < view.text.length) body.append(showAllBar(doc, view.text, shown));
       entry.rendered = textKey(view.text);
     }
@@ -323,7 +333,7 @@ export class MessageEntries {
     return text;
   }
 
-  /** Renders an entry that was left for later. */
+  /** Renders an entry that was left for later (its code highlighted later still, through `laterHighlights`). */
   renderPending(entry: Entry): void {
     if (!entry.pending) return;
     entry.pending = false;
@@ -332,9 +342,8 @@ export class MessageEntries {
     entry.label = undefined;
     const view = entry.view;
     entry.view = { ...view, text: '' };
-    this.update(entry, view);
+    this.update(entry, view, true);
   }
-
 }
 
 /**

@@ -61,6 +61,12 @@ describe('webview chat app', function () {
     assert.ok(thinking && !thinking.open, 'thinking is a collapsed details');
     assert.equal(thinking.querySelector('summary')!.textContent, 'Thinking');
     assert.ok(!msgs[1].querySelector('.message-body')!.textContent!.includes('secret reasoning'), 'thinking not mixed into the answer');
+    // The first frame shows the code as text; the view's next background slice highlights it.
+    const code = msgs[1].querySelector('pre code')!;
+    assert.equal(code.textContent, 'let x = 1;\n');
+    assert.equal(code.querySelector('[class^="hljs-"]'), null, 'not highlighted before the first frame');
+    assert.equal(code.getAttribute('data-highlight-later'), 'js');
+    t.deferred.splice(0).forEach((cb) => cb());
     assert.equal(msgs[1].querySelector('.message-body')!.innerHTML, oneShot(t.doc, 'Answer\n\n```js\nlet x = 1;\n```'));
     assert.equal(msgs[1].querySelector('[data-testid="retry"]'), null, 'no retry on a done reply');
     assert.ok(msgs[2].querySelector('[data-testid="retry"]'));
