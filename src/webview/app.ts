@@ -320,17 +320,18 @@ export class ChatApp {
   }
 
   private schedulePending(): void {
-    const highlights = this.entries.laterHighlights;
-    if (this.pendingScheduled || (this.pendingQueue.length === 0 && highlights.size === 0)) return;
+    const { laterHighlights: highlights, laterHeads: heads } = this.entries;
+    if (this.pendingScheduled || (this.pendingQueue.length === 0 && highlights.size === 0 && heads.size === 0)) return;
     this.pendingScheduled = true;
     const generation = this.generation;
     this.defer(() => {
       this.pendingScheduled = false;
       if (generation !== this.generation) return;
       const start = performance.now();
-      // Code already on screen is highlighted before older messages render (each of which queues its own).
+      // What is on screen first: its code, then the beginnings of long replies shown end first,
+      // then older messages (each of which queues its own code and beginning).
       while (performance.now() - start < SLICE_MS) {
-        if (highlights.highlightNext()) continue;
+        if (highlights.highlightNext() || heads.renderNext()) continue;
         if (!this.pendingQueue.length) break;
         this.entries.renderPending(this.pendingQueue.shift()!);
       }
@@ -344,6 +345,7 @@ export class ChatApp {
   /** Renders every message that was left for later (tests; also before printing/searching). */
   renderAllPending(): void {
     while (this.pendingQueue.length) this.entries.renderPending(this.pendingQueue.shift()!);
+    this.entries.laterHeads.renderAll();
     this.entries.laterHighlights.highlightAll();
   }
 

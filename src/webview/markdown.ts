@@ -265,6 +265,56 @@ export function sharedMarkdown(): MarkdownIt {
   return (shared ??= createMarkdown());
 }
 
+type References = Record<string, { href: string; title: string }>;
+
+/** A long message split at a top-level block boundary: see splitAtBlock. */
+export interface MessageParts {
+  head: string;
+  tail: string;
+  /** Code blocks in the head: the tail's first one is numbered after them. */
+  headCodeBlocks: number;
+  /** Every link reference definition of the message (they apply to the whole document). */
+  references: References;
+}
+
+/**
+ * Splits `text` before its last top-level block that leaves at least `minTail` characters after
+ * it, so the end of a long reply (what a view opened at the bottom shows) can be rendered first:
+ * renderPart(tail) then renderPart(head) in front of it is the one-shot render. Only the block
+ * structure of the head is parsed here (its inline content waits for its own render). CommonMark
+ * ends a top-level block for good when the next one starts, so a text that starts at a block
+ * boundary parses as the rest of the whole did, except for link reference definitions, which are
+ * handed to both parts. undefined when there is no such block (the text is short, or one block).
+ */
+export function splitAtBlock(text: string, minTail: number, md: MarkdownIt = sharedMarkdown()): MessageParts | undefined {
+  if (text.length < 2 * minTail) return undefined;
+  // As markdown-it's own first step does (so line numbers and offsets agree).
+  const src = text.replace(/\r\n?/g, '\n').replace(/\0/g, '\uFFFD');
+  const env: { references?: References } = {};
+  const tokens: Token[] = [];
+  md.block.parse(src, md, env, tokens);
+  const lineStarts = [0];
+  for (let i = src.indexOf('\n'); i !== -1; i = src.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  let split = -1;
+  for (let i = tokens.length - 1; i > 0; i--) {
+    const token = tokens[i];
+    if (token.level !== 0 || token.nesting === -1 || !token.map) continue;
+    if (src.length - lineStarts[token.map[0]] >= minTail) {
+      split = i;
+      break;
+    }
+  }
+  if (split === -1) return undefined;
+  const offset = lineStarts[tokens[split].map![0]];
+  const headCodeBlocks = tokens.slice(0, split).filter((t) => t.type === 'fence' || t.type === 'code_block').length;
+  return { head: src.slice(0, offset), tail: src.slice(offset), headCodeBlocks, references: env.references ?? {} };
+}
+
+/** Renders one part of a message split by splitAtBlock (code highlighted later). */
+export function renderPart(text: string, codeActions: boolean, firstCodeBlock: number, references: References, md: MarkdownIt = sharedMarkdown()): string {
+  return md.render(text, { ...newRenderEnv(codeActions, firstCodeBlock, true), references: { ...references } });
+}
+
 /**
  * One-shot render of a whole message. `highlightLater`: code blocks wait for highlightLater()
  * (the DOM is then the same as without it).

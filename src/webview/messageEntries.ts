@@ -8,6 +8,7 @@ import type { WebviewStringKey } from '../protocol/webviewStrings';
 import { chipList } from './attachmentChips';
 import { h, htmlFragment, icon } from './dom';
 import { t } from './l10n';
+import { LaterHeads } from './laterHeads';
 import { LaterHighlights } from './laterHighlights';
 import { renderMarkdown } from './markdown';
 import { placeMessageActions } from './messageActions';
@@ -115,12 +116,15 @@ export class MessageEntries {
   private readonly retryBelow = new Set<string>();
   /** Code of bodies rendered with their highlighting left for later (see create / renderPending). */
   readonly laterHighlights: LaterHighlights;
+  /** The beginnings of long messages shown end first (see create / renderPending). */
+  readonly laterHeads: LaterHeads;
 
   constructor(
     private readonly doc: Document,
     private readonly options: MessageEntriesOptions,
   ) {
     this.laterHighlights = new LaterHighlights(doc);
+    this.laterHeads = new LaterHeads(doc, this.laterHighlights);
   }
 
   get size(): number {
@@ -135,6 +139,7 @@ export class MessageEntries {
     this.entries.clear();
     this.retryBelow.clear();
     this.laterHighlights.clear();
+    this.laterHeads.clear();
   }
 
   /** Adds a streamed delta to an assistant message. */
@@ -162,7 +167,8 @@ export class MessageEntries {
 
   /**
    * A new entry for `view`; a pending one is an empty shell until renderPending(). Not yet in the DOM.
-   * `highlightLater`: its code is highlighted through `laterHighlights` (a conversation opening).
+   * `highlightLater`: its code is highlighted through `laterHighlights`, and a long message shows its
+   * end first (`laterHeads`) — a conversation opening.
    */
   create(view: MessageView, pending: boolean, highlightLater = false): Entry {
     const doc = this.doc;
@@ -254,8 +260,14 @@ export class MessageEntries {
       }
     } else if (entry.rendered !== textKey(view.text)) {
       const shown = view.role === 'user' && !entry.expanded ? previewLength(view.text) : view.text.length;
-      body.replaceChildren(htmlFragment(doc, renderMarkdown(view.text.slice(0, shown), view.role === 'assistant', undefined, highlightLater)));
-      if (highlightLater) this.laterHighlights.add(body);
+      const codeActions = view.role === 'assistant';
+      const onHeadRendered = () => {
+        if (codeActions) this.options.onReplyRendered?.(entry); // the head's file references too
+      };
+      if (!(highlightLater && shown === view.text.length && this.laterHeads.renderTail(body, view.text, codeActions, onHeadRendered))) {
+        body.replaceChildren(htmlFragment(doc, renderMarkdown(view.text.slice(0, shown), codeActions, undefined, highlightLater)));
+        if (highlightLater) this.laterHighlights.add(body);
+      }
       if (shown < view.text.length) body.append(showAllBar(doc, view.text, shown));
       entry.rendered = textKey(view.text);
     }

@@ -1,9 +1,11 @@
-// Highlighting left for later (a conversation opening): the first frame shows code as text, the
-// view's background slices highlight it, and the DOM then equals the one-shot render exactly.
+// Opening a conversation: the first frame shows code as text and a long reply's end only; the view's
+// background slices highlight the code and render the beginnings, and the DOM then equals the
+// one-shot render exactly.
 import assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
 import { LaterHighlights } from '../../src/webview/laterHighlights';
-import { HIGHLIGHT_LATER_ATTR, renderMarkdown, sharedMarkdown } from '../../src/webview/markdown';
+import { LaterHeads, TAIL_FIRST_CHARS } from '../../src/webview/laterHeads';
+import { HIGHLIGHT_LATER_ATTR, renderMarkdown, renderPart, sharedMarkdown, splitAtBlock } from '../../src/webview/markdown';
 import { HOSTILE_REPLIES } from '../ui/fixtures/hostile-corpus';
 import { CORPUS } from './helpers/webviewCorpus';
 import { setup, state } from './helpers/webviewApp';
@@ -31,7 +33,7 @@ const CODE_CASES: Record<string, string> = {
   leadingNewline: '```python\n\n\nprint("after blank lines")\n```',
 };
 
-describe('webview: highlighting left for later', () => {
+describe('webview: opening a conversation — highlighting and beginnings left for later', () => {
   before(useEnglishWebviewStrings);
   afterEach(() => doc.body.replaceChildren());
 
@@ -102,5 +104,81 @@ describe('webview: highlighting left for later', () => {
     t.app.renderAllPending();
     assert.equal(t.$$(`[${HIGHLIGHT_LATER_ATTR}]`).length, 0);
     assert.equal(t.$$('.message.pending').length, 0);
+  });
+
+  it('a message split at any top-level block renders, tail then head in front, as the one-shot render', () => {
+    const texts = [
+      Object.values(CORPUS).join('\n\n'),
+      Object.values(CODE_CASES).join('\n\n'),
+      HOSTILE_REPLIES.slice(0, 40).map((r) => r.markdown).join('\n\n'),
+      // Definitions apply to the whole text: one in the head used in the tail, one in the tail used in
+      // the head, and a second definition of a label (the first wins).
+      '[early]: https://example.com/early\n\nUses [late] and [early].\n\n' + 'filler paragraph.\n\n'.repeat(20) +
+        '[late]: https://example.com/late\n[early]: https://example.com/ignored\n\nEnd uses [early] and [late].',
+      'CRLF\r\n\r\n```js\r\nlet a = 1;\r\n```\r\n\r\n' + '- item\r\n'.repeat(10) + '\r\nNUL \u0000 here\r\n',
+    ];
+    let splits = 0;
+    for (const text of texts) {
+      const expected = rendered(text, false).innerHTML;
+      const seen = new Set<number>();
+      for (let minTail = 1; minTail <= text.length / 2; minTail += Math.max(1, Math.floor(text.length / 200))) {
+        const parts = splitAtBlock(text, minTail);
+        if (!parts || seen.has(parts.head.length)) continue;
+        seen.add(parts.head.length);
+        assert.ok(parts.head.length > 0 && parts.tail.length >= minTail);
+        const body = doc.createElement('div');
+        doc.body.append(body);
+        const t = doc.createElement('template');
+        t.innerHTML = renderPart(parts.tail, true, parts.headCodeBlocks, parts.references);
+        body.append(t.content);
+        t.innerHTML = renderPart(parts.head, true, 0, parts.references);
+        body.prepend(t.content);
+        const queue = new LaterHighlights(doc);
+        queue.add(body);
+        queue.highlightAll();
+        assert.equal(body.innerHTML, expected, `split after ${parts.head.length} of ${text.length} characters`);
+        body.remove();
+      }
+      splits += seen.size;
+    }
+    assert.ok(splits > 50, `only ${splits} different splits`);
+    assert.equal(splitAtBlock('one paragraph only '.repeat(2000), 100), undefined, 'one block: nothing to split');
+    assert.equal(splitAtBlock('short\n\ntext', 100), undefined);
+  });
+
+  it('in the view: a long newest reply opens with its end, its beginning and file links follow', () => {
+    const t = setup(undefined, 2000);
+    t.app.start();
+    const section = (i: number) => `## Part ${i}\n\nSee \`src/part${i}.ts\` for it.\n\n\`\`\`ts\nexport const part${i} = ${i};\n\`\`\`\n\n` + 'prose '.repeat(60) + '\n\n';
+    let long = '';
+    for (let i = 0; long.length < 4 * TAIL_FIRST_CHARS; i++) long += section(i);
+    t.send({ type: 'state', state: state([
+      { id: 'u1', role: 'user', text: 'write it all' },
+      { id: 'a1', role: 'assistant', text: long, state: 'done', model: 'm' },
+    ]) });
+    const body = t.$('[data-id="a1"] .message-body')!;
+    assert.ok(!body.textContent!.includes('Part 0'), 'the beginning waits');
+    assert.ok(body.textContent!.includes(long.trimEnd().split('\n').at(-1)!.trim()), 'the end is shown at once');
+    const firstBlock = Number(body.querySelector('.code-block')!.getAttribute('data-block'));
+    assert.ok(firstBlock > 0, 'the code blocks of the end keep their numbers in the whole reply');
+    while (t.deferred.length) t.deferred.splice(0).forEach((cb) => cb());
+    assert.equal(body.innerHTML, rendered(long, false).innerHTML);
+    const asked = t.posted.filter((m): m is { type: 'resolveFiles'; refs: string[] } => (m as { type: string }).type === 'resolveFiles');
+    assert.ok(asked.some((m) => m.refs.includes('src/part0.ts')), 'the file references of the beginning are asked for too');
+  });
+
+  it('a reply rendered again before its beginning came drops the stale beginning', () => {
+    const highlights = new LaterHighlights(doc);
+    const heads = new LaterHeads(doc, highlights);
+    const body = doc.createElement('div');
+    doc.body.append(body);
+    const text = 'first paragraph\n\n'.repeat(2000);
+    let rendered = 0;
+    assert.ok(heads.renderTail(body, text, true, () => rendered++));
+    body.replaceChildren(doc.createTextNode('rendered again'));
+    assert.equal(heads.renderNext(), false);
+    assert.equal(body.textContent, 'rendered again');
+    assert.equal(rendered, 0);
+    assert.equal(heads.renderTail(body, 'too short', true, () => rendered++), false);
   });
 });
