@@ -212,7 +212,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       }
       case 'send': {
         if (this.chat().busy) {
-          this.log.info('A question was sent while a reply is streaming; stop it first.');
+          // The view sends only when it is not busy, but its busy flag can lag the host's (a reply
+          // started from the editor or the history a moment ago): the view has already emptied the
+          // prompt, so the question goes back into it rather than being dropped.
+          this.log.info('A question was sent while a reply is streaming; it went back to the prompt (stop the reply first).');
+          this.post({ type: 'setPrompt', text: message.text });
+          this.notify(vscode.l10n.t('A reply is still streaming: stop it (Escape) before you send another question. Yours is back in the prompt.'));
           return;
         }
         const model = this.handlers.model();

@@ -49,10 +49,11 @@ describe('chat view provider', () => {
   const log = new Log('GMI view test');
   const memento: vscode.Memento = { keys: () => [], get: () => undefined, update: async () => undefined };
   const conversation = new Conversation();
+  const chat = { busy: false, sent: [] as string[], send: async (text: string) => void chat.sent.push(text) };
   const provider = new ChatViewProvider(
     vscode.Uri.file('/nonexistent-extension'),
     () => conversation,
-    () => ({ busy: false }) as unknown as ChatService,
+    () => chat as unknown as ChatService,
     memento,
     {
       historyReady: () => undefined,
@@ -94,6 +95,26 @@ describe('chat view provider', () => {
     conversation.addUser('hello');
     await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(second.posted.map((m) => m.type), ['state', 'messageAdded']);
+  });
+
+  it('a question that reaches the extension while a reply streams goes back into the prompt, with why', async () => {
+    // The view sends only when it is not busy; its busy flag can lag the extension's.
+    const view = fakeView();
+    provider.resolveWebviewView(view.view);
+    await view.send({ type: 'ready' });
+    chat.busy = true;
+    try {
+      await view.send({ type: 'send', text: 'my carefully typed question' });
+    } finally {
+      chat.busy = false;
+    }
+    assert.deepEqual(chat.sent, [], 'nothing sent while a reply streams');
+    const back = view.posted.filter((m) => m.type === 'setPrompt') as unknown as Array<{ text: string }>;
+    assert.deepEqual(back.map((m) => m.text), ['my carefully typed question']);
+    const notice = view.posted.filter((m) => m.type === 'composerNotice') as unknown as Array<{ text: string }>;
+    assert.match(notice.at(-1)?.text ?? '', /stop it .*back in the prompt/i);
+    await view.send({ type: 'send', text: 'now it goes' });
+    assert.deepEqual(chat.sent, ['now it goes']);
   });
 
   it('disposing the current view stops everything; disposing the provider leaves no listener', async () => {
