@@ -117,11 +117,16 @@ export async function waitDone(page: Page, index: number, timeoutMs = 180_000): 
 
 /** The "Activated in N ms." line of the GMI output channel's log file, once it is written. */
 export async function activationFromLog(h: Harness, userDataDir: string, timeoutMs = 30_000): Promise<number | undefined> {
+  return (await activationLineFromLog(h, userDataDir, timeoutMs))?.ms;
+}
+
+/** The same with the parts the line names ("(log, key, models 1.2, … ms)"). */
+export async function activationLineFromLog(h: Harness, userDataDir: string, timeoutMs = 30_000): Promise<{ ms: number; parts: string } | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const f of h.findFiles(path.join(userDataDir, 'logs'), /GMI\.log$/)) {
-      const m = /Activated in ([\d.]+) ms/.exec(fs.readFileSync(f, 'utf8'));
-      if (m) return Number(m[1]);
+      const m = /Activated in ([\d.]+) ms(?: \((.*) ms\))?/.exec(fs.readFileSync(f, 'utf8'));
+      if (m) return { ms: Number(m[1]), parts: m[2] ?? '' };
     }
     if (Date.now() > deadline) return undefined;
     await new Promise((r) => setTimeout(r, 250));
