@@ -1,6 +1,8 @@
 // Part 4, long conversations: the real chat view script (src/webview/main.ts, bundled as the
 // extension bundles it) in headless Chromium, with a stand-in `acquireVsCodeApi`. The "host" posts
-// the `state` message of a stored conversation of 300 exchanges (~1.5 MB); we time
+// a stored conversation of 300 exchanges (~1.5 MB) as the extension does: the `state` message with
+// the newest messages, right after it the `olderMessages` batches (the host's own split,
+// src/views/conversationParts.ts); we time
 //   open:   from posting `state` to the first frame painted after it (the newest messages on screen)
 //   all:    until the older messages, rendered in background slices, are all in the DOM
 //   typing: per key, the work (key handling + the style/layout/paint of the frame it causes) and
@@ -23,7 +25,7 @@ const MIX = process.env.BENCH_LONG_MIXED ? [0.1, 0.3, 0.6, 1, 1.4, 2.6] : [1]; /
 const OPENS = Number(process.env.BENCH_LONG_OPENS ?? 5);
 const KEYS = 120;
 
-/** 300 question/answer pairs, about 1.5 MB of text, as the host's `state` message carries them. */
+/** 300 question/answer pairs, about 1.5 MB of text (the message views of the conversation). */
 export function longConversation() {
   const rand = prng(300);
   const messages = [];
@@ -39,7 +41,15 @@ export function longConversation() {
       usage: { inputTokens: 1200 + i, outputTokens: 900 + i },
     });
   }
-  return { type: 'state', state: { messages, hasApiKey: true, model: 'anthropic/claude-sonnet-4.5', busy: false } };
+  return messages;
+}
+
+/** The messages the host posts for `messages`: the state, then the older batches (newest batch first). */
+export function hostMessages(messages, splitNewestFirst) {
+  const { newest, older } = splitNewestFirst(messages);
+  const olderCount = older.reduce((n, batch) => n + batch.length, 0);
+  const state = { messages: newest, stateId: 1, hasApiKey: true, model: 'anthropic/claude-sonnet-4.5', busy: false, ...(olderCount ? { olderCount } : {}) };
+  return [{ type: 'state', state }, ...older.map((batch) => ({ type: 'olderMessages', stateId: 1, messages: batch }))];
 }
 
 // Stands in for VS Code: records what the view posts and exposes a way to post to it.
@@ -73,9 +83,23 @@ window.__open = () => new Promise((resolve) => {
     afterFrame((_, end) => resolve({ openMs: end - t0, pending: document.querySelectorAll('.message.pending').length }));
   }, { once: true });
   window.postMessage(window.__state, '*');
+  // The host posts every batch right after the state. They come from a worker, as from another
+  // process: this thread pays for receiving each (a task each), not for sending it.
+  window.__batchSender.postMessage('send');
 });
-window.__allRendered = () => new Promise((resolve) => {
-  const poll = () => document.querySelector('.message.pending')
+// Holds the batches; on 'send' posts each to the page, which hands it to the view as a message event.
+window.__loadBatches = (batches) => new Promise((resolve) => {
+  const code = "let held; onmessage = (e) => { if (e.data === 'send') { for (const b of held) postMessage(b); } else { held = e.data; postMessage('held'); } };";
+  const worker = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+  worker.onmessage = (e) => {
+    if (e.data === 'held') resolve();
+    else window.dispatchEvent(new MessageEvent('message', { data: e.data }));
+  };
+  worker.postMessage(batches);
+  window.__batchSender = worker;
+});
+window.__allRendered = (count) => new Promise((resolve) => {
+  const poll = () => document.querySelector('.message.pending') || document.querySelectorAll('[data-testid="message"]').length < count
     ? requestAnimationFrame(poll)
     : resolve({ messages: document.querySelectorAll('[data-testid="message"]').length, at: performance.now() });
   poll();
@@ -111,6 +135,17 @@ export async function buildPage() {
     logLevel: 'warning',
   });
   const strings = createRequire(import.meta.url)(stringsFile);
+  // The host's split of a conversation into the state and its batches.
+  const partsFile = join(outDir, 'conversation-parts.cjs');
+  await esbuild.build({
+    entryPoints: [join(root, 'src', 'views', 'conversationParts.ts')],
+    outfile: partsFile,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    logLevel: 'warning',
+  });
+  const { splitNewestFirst } = createRequire(import.meta.url)(partsFile);
   const l10nAttr = JSON.stringify(strings).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const css = readFileSync(join(root, 'media', 'chat.css'), 'utf8');
   const html = join(outDir, 'long.html');
@@ -120,7 +155,7 @@ export async function buildPage() {
       `--vscode-font-family:system-ui;--vscode-editor-font-family:monospace;}</style><style>${css}</style></head>` +
       `<body><div id="root" class="app" data-l10n="${l10nAttr}"></div><script src="fake-vscode.js"></script><script src="webview.js"></script></body></html>`,
   );
-  return pathToFileURL(html).href;
+  return { url: pathToFileURL(html).href, splitNewestFirst };
 }
 
 async function metrics(cdp) {
@@ -147,10 +182,13 @@ async function typeKeys(page, cdp, count) {
 }
 
 export async function runLong() {
-  const url = await buildPage();
-  const state = longConversation();
-  const bytes = Buffer.byteLength(JSON.stringify(state));
-  log('long', `${EXCHANGES} exchanges, ${(bytes / 1024 / 1024).toFixed(2)} MB state message; ${OPENS} cold opens`);
+  const { url, splitNewestFirst } = await buildPage();
+  const conversation = longConversation();
+  const posts = hostMessages(conversation, splitNewestFirst);
+  const bytes = posts.reduce((n, m) => n + Buffer.byteLength(JSON.stringify(m)), 0);
+  const stateBytes = Buffer.byteLength(JSON.stringify(posts[0]));
+  const batches = posts.length - 1;
+  log('long', `${EXCHANGES} exchanges, ${(bytes / 1024 / 1024).toFixed(2)} MB: a ${(stateBytes / 1024 / 1024).toFixed(2)} MB state message and ${batches} batches; ${OPENS} cold opens`);
   const browser = await launchBrowser();
   const opens = [];
   let typing;
@@ -161,8 +199,9 @@ export async function runLong() {
       await page.goto(url);
       await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
       await page.evaluate((m) => {
-        window.__state = m;
-      }, state);
+        window.__state = m[0];
+        return window.__loadBatches(m.slice(1));
+      }, posts);
       const cdp = await page.context().newCDPSession(page);
       await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
       const cpu0 = await metrics(cdp);
@@ -170,7 +209,7 @@ export async function runLong() {
       const open = await page.evaluate(() => window.__open());
       const cpuOpenMs = (await metrics(cdp)) - cpu0;
       if (i === OPENS - 1) typingBusy = await typeKeys(page, cdp, 20); // while older messages render
-      const all = await page.evaluate(() => window.__allRendered());
+      const all = await page.evaluate((n) => window.__allRendered(n), conversation.length);
       opens.push({ openMs: open.openMs, cpuOpenMs, allMs: all.at - t0, messages: all.messages, pendingAtOpen: open.pending });
       if (i === OPENS - 1) typing = await typeKeys(page, cdp, KEYS);
       log('long', `  open ${i + 1}: ${fmtMs(open.openMs)} to the first frame (${fmtMs(cpuOpenMs)} main-thread CPU), all ${all.messages} messages after ${fmtMs(all.at - t0)}`);
@@ -198,7 +237,9 @@ export async function runLong() {
   const busy = keyStats(typingBusy);
   return {
     exchanges: EXCHANGES,
-    stateBytes: bytes,
+    conversationBytes: bytes,
+    stateBytes,
+    batches,
     loadAverage: loadavg().map((x) => round(x, 2)),
     opens: opens.map((o) => ({ openMs: round(o.openMs), cpuOpenMs: round(o.cpuOpenMs), allMs: round(o.allMs), messages: o.messages, pendingAtOpen: o.pendingAtOpen })),
     openMedianMs: round(openMs),
@@ -214,7 +255,8 @@ export async function runLong() {
 }
 
 export function printLong(r) {
-  console.log(`\n### Long conversation: ${r.exchanges} exchanges (${(r.stateBytes / 1024 / 1024).toFixed(2)} MB) opened cold ${r.opens.length} times\n`);
+  const mb = (b) => (b / 1024 / 1024).toFixed(2);
+  console.log(`\n### Long conversation: ${r.exchanges} exchanges (${mb(r.conversationBytes)} MB: the state message ${mb(r.stateBytes)} MB, then ${r.batches} batches) opened cold ${r.opens.length} times\n`);
   const maxOf = (k) => fmtMs(Math.max(...r.opens.map((o) => o[k])));
   printTable(
     ['measure', 'median / p50', 'p99', 'max', 'samples'],

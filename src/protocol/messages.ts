@@ -67,7 +67,16 @@ export interface MessageView {
 }
 
 export interface ChatStateView {
+  /**
+   * The conversation's newest messages, in order. A long conversation comes in parts (issue 13):
+   * `olderCount` messages before these follow in `olderMessages` batches, so the view can draw the
+   * newest ones before it has received (structured-cloned) the whole conversation.
+   */
   messages: MessageView[];
+  /** Names this state; the `olderMessages` batches that belong to it carry it. */
+  stateId: number;
+  /** How many older messages follow in batches; absent or 0: `messages` is the whole conversation. */
+  olderCount?: number;
   hasApiKey: boolean;
   model: string;
   busy: boolean;
@@ -76,11 +85,16 @@ export interface ChatStateView {
 // ---- host → webview ----
 export type HostToWebview =
   | { type: 'state'; state: ChatStateView }
+  /**
+   * The messages just before the ones the view has, in order, for state `stateId` (posted right after
+   * the state, newest batch first); a batch for an older state is ignored.
+   */
+  | { type: 'olderMessages'; stateId: number; messages: MessageView[] }
   | { type: 'messageAdded'; message: MessageView }
   | { type: 'append'; id: string; text?: string; thinking?: string }
   | { type: 'messageUpdated'; message: MessageView }
   | { type: 'busy'; busy: boolean }
-  /** The key or model changed: cheap, unlike a full `state` (which carries every message). */
+  /** The key or model changed: cheap, unlike a full `state` (which carries the conversation). */
   | { type: 'settings'; hasApiKey: boolean; model: string }
   /** `storedDraft`: the draft kept from an earlier view, which does not replace what was typed since. */
   | { type: 'setPrompt'; text: string; storedDraft?: boolean }
@@ -155,6 +169,7 @@ const hasOnly = (o: Obj, keys: readonly string[]) => Object.keys(o).every((k) =>
 const isRef = (v: unknown): v is string => isStr(v, MAX_FILE_REF_CHARS) && v !== '';
 const isRefs = (v: unknown): v is string[] => Array.isArray(v) && v.length <= MAX_FILE_REFS && v.every(isRef);
 const isName = (v: unknown): v is string => isStr(v, MAX_ATTACHMENT_NAME_CHARS) && v.trim() !== '';
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 export function isAttachmentView(v: unknown): v is AttachmentView {
   return (
@@ -278,6 +293,8 @@ export function parseHostMessage(raw: unknown): HostToWebview | undefined {
         isObj(s) &&
         Array.isArray(s.messages) &&
         s.messages.every(isMessageView) &&
+        isCount(s.stateId) &&
+        (s.olderCount === undefined || isCount(s.olderCount)) &&
         typeof s.hasApiKey === 'boolean' &&
         typeof s.model === 'string' &&
         typeof s.busy === 'boolean'
@@ -286,6 +303,14 @@ export function parseHostMessage(raw: unknown): HostToWebview | undefined {
       }
       return undefined;
     }
+    case 'olderMessages':
+      return hasOnly(raw, ['type', 'stateId', 'messages']) &&
+        isCount(raw.stateId) &&
+        Array.isArray(raw.messages) &&
+        raw.messages.length > 0 &&
+        raw.messages.every(isMessageView)
+        ? (raw as HostToWebview)
+        : undefined;
     case 'messageAdded':
     case 'messageUpdated':
       return isMessageView(raw.message) ? (raw as HostToWebview) : undefined;

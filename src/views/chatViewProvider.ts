@@ -10,6 +10,7 @@ import {
   type ChatStateView,
   type ErrorActionId,
   type HostToWebview,
+  type MessageView,
   type WebviewToHost,
 } from '../protocol/messages';
 import { toAttachmentView, type Attachment } from '../attachments/attachment';
@@ -21,6 +22,7 @@ import { AppendBatcher } from './appendBatcher';
 import { renderChatHtml } from './chatHtml';
 import { buildWebviewStrings } from './webviewStrings';
 import { toMessageView } from './messageView';
+import { splitNewestFirst } from './conversationParts';
 
 export interface ChatViewHandlers {
   /** Pending while the history opens (after activation); undefined once it is open. */
@@ -53,6 +55,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   static readonly viewId = 'gmi.chat';
   private view: vscode.WebviewView | undefined;
   private ready = false;
+  /** Numbers the states posted: a view drops `olderMessages` batches of a state it no longer shows. */
+  private stateId = 0;
   /** The current view's listeners: replaced (the old ones disposed) when VS Code resolves a new view. */
   private viewListeners: vscode.Disposable[] = [];
   private readonly appends = new AppendBatcher({
@@ -123,10 +127,16 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     else await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
   }
 
+  /** Posts the whole conversation: the newest messages in `state`, the older ones in batches after it. */
   async refreshState(): Promise<void> {
     if (!this.ready) return;
     this.appends.flush();
-    this.post({ type: 'state', state: await this.state() });
+    const { state, older } = await this.state();
+    this.post({ type: 'state', state });
+    // Every batch now, in this turn (no await between): whatever is posted later (an append, an
+    // update, another state) then reaches the view after all of them, never before a batch the
+    // message it changes may still be in.
+    for (const messages of older) this.post({ type: 'olderMessages', stateId: state.stateId, messages });
   }
 
   /** After a key or settings change: only the model and key status, never the whole conversation. */
@@ -140,16 +150,15 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.post({ type: 'busy', busy });
   }
 
-  private async state(): Promise<ChatStateView> {
+  private async state(): Promise<{ state: ChatStateView; older: MessageView[][] }> {
     // The messages after the await: a message added meanwhile (an edit adds its question right
     // after the reset) was posted on its own already, and a state without it would drop it.
     const hasApiKey = await this.handlers.hasApiKey();
-    return {
-      messages: this.conversation().messages.map(toMessageView),
-      hasApiKey,
-      model: this.handlers.model(),
-      busy: this.chat().busy,
-    };
+    const { newest, older } = splitNewestFirst(this.conversation().messages.map(toMessageView));
+    const olderCount = older.reduce((n, batch) => n + batch.length, 0);
+    const state: ChatStateView = { messages: newest, stateId: ++this.stateId, hasApiKey, model: this.handlers.model(), busy: this.chat().busy };
+    if (olderCount) state.olderCount = olderCount;
+    return { state, older };
   }
 
   private onConversationChange(e: ConversationChange): void {

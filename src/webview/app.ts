@@ -17,6 +17,7 @@ import { fileRefsIn, linkFileRefs } from './fileLinks';
 import { t } from './l10n';
 import { lastQuestion, setChangingActionsDisabled } from './messageActions';
 import { MessageEntries, type Entry } from './messageEntries';
+import { OlderMessages } from './olderMessages';
 import { BottomFollow } from './bottomFollow';
 import { ViewMemory, watchThinking } from './viewMemory';
 
@@ -74,6 +75,7 @@ export class ChatApp {
   private readonly memory: ViewMemory;
   private readonly follow: BottomFollow;
   private pendingQueue: Entry[] = [];
+  private readonly older = new OlderMessages();
   private pendingScheduled = false;
   /** Bumped on every full state so stale background work stops. */
   private generation = 0;
@@ -185,6 +187,9 @@ export class ChatApp {
       case 'state':
         this.setState(message.state);
         break;
+      case 'olderMessages':
+        this.prependOlder(message);
+        break;
       case 'messageAdded':
         this.upsert(message.message, true);
         this.renderChrome();
@@ -258,6 +263,7 @@ export class ChatApp {
     this.busy = state.busy;
     this.hasApiKey = state.hasApiKey;
     this.stateReceived = true;
+    this.older.expect(state);
     this.setModel(state.model);
     // Newest messages render now, older ones in background slices (newest first), so a long
     // conversation opens at once scrolled to the bottom.
@@ -276,13 +282,33 @@ export class ChatApp {
     for (let i = entries.length - 1; i >= 0; i--) fragment.append(entries[i].el);
     this.messagesEl.append(fragment);
     this.renderChrome();
-    const editing = this.composer.editingId;
-    if (editing && this.entries.get(editing)?.view.role !== 'user') this.composer.cancelEdit();
+    this.keepEditing();
     // What the user opened stays open; the first state after the view reopens scrolls to where it was.
-    const view = { win: this.win, list: this.list, content: this.messagesEl, entries: this.entries, renderAll: () => this.renderAllPending() };
-    this.follow.pinned = !this.memory.restore(view, state.messages);
+    this.follow.pinned = !this.memory.restore(this.memoryView(), state.messages, this.older.missing);
     this.follow.queue(); // before the next paint; no forced layout here
     this.schedulePending();
+  }
+
+  /** A batch of the messages before the first one shown: pending shells, rendered after what is queued. */
+  private prependOlder(batch: { stateId: number; messages: MessageView[] }): void {
+    const added = this.older.prepend(batch, { entries: this.entries, list: this.list, content: this.messagesEl }, !this.follow.pinned);
+    if (!added) return;
+    this.pendingQueue.push(...added);
+    if (this.memory.restoreOlder(this.memoryView(), batch.messages, this.older.missing)) this.follow.pinned = false;
+    this.keepEditing();
+    this.follow.queue();
+    this.schedulePending();
+  }
+
+  private memoryView() {
+    return { win: this.win, list: this.list, content: this.messagesEl, entries: this.entries, renderAll: () => this.renderAllPending() };
+  }
+
+  /** Editing a question no longer shown ends (once every batch is in: it may be in one still to come). */
+  private keepEditing(): void {
+    const editing = this.composer.editingId;
+    const entry = editing ? this.entries.get(editing) : undefined;
+    if (editing && (entry ? entry.view.role !== 'user' : this.older.missing === 0)) this.composer.cancelEdit();
   }
 
   private setModel(model: string): void {

@@ -29,6 +29,16 @@ const MAX_IDS = 200;
 /** The scroll position is remembered at most this often (ms) while the user scrolls. */
 const SCROLL_SAVE_MS = 150;
 
+/** What restoring the view needs of it. */
+export interface RestoreView {
+  win: Window;
+  list: HTMLElement;
+  content: HTMLElement;
+  entries: MessageEntries;
+  /** Renders every message left for later. */
+  renderAll(): void;
+}
+
 export interface StateApi {
   getState(): unknown;
   setState(state: unknown): void;
@@ -39,6 +49,8 @@ export class ViewMemory {
   private restoreScroll = true;
   private scrollTimer: number | undefined;
   private holding: ResizeObserver | undefined;
+  /** A position to go back to whose message is in a batch not yet received (restoreOlder). */
+  private awaited: ScrollAnchor | undefined;
 
   constructor(private readonly api: StateApi) {}
 
@@ -61,22 +73,40 @@ export class ViewMemory {
   letGo(): void {
     this.holding?.disconnect();
     this.holding = undefined;
+    this.awaited = undefined;
   }
 
   /**
    * After a full state: opens again what the user had open and, for the first state after the view
    * reopened, scrolls back to where the user was. True when it did (the view must not follow the bottom).
+   * `olderMissing`: older messages still to come in batches (restoreOlder), where that may be.
    */
-  restore(view: { win: Window; list: HTMLElement; content: HTMLElement; entries: MessageEntries; renderAll(): void }, messages: readonly MessageView[]): boolean {
-    reopenSections(this, view.entries, messages);
+  restore(view: RestoreView, messages: readonly MessageView[], olderMissing = 0): boolean {
+    reopenSections(this, view.entries, messages, olderMissing === 0);
     const anchor = this.takeScroll();
     // Something was added since the position was remembered (a question, a reply that came while the
     // view was hidden, or webview state saved before the last change, as a window reload can bring
     // back): the newest message matters more than the old position, so the view opens at the bottom.
     const newest = messages.length ? messages[messages.length - 1].id : undefined;
-    const el = anchor && anchor.last === newest ? view.entries.get(anchor.id)?.el : undefined;
+    const current = anchor && anchor.last === newest ? anchor : undefined;
     this.letGo();
-    if (!anchor || !el) return false;
+    if (!current) return false;
+    if (!view.entries.get(current.id) && olderMissing > 0) this.awaited = current;
+    return this.goBack(view, current);
+  }
+
+  /** After a batch of older messages: the same for them, and the position if its message came in it. */
+  restoreOlder(view: RestoreView, batch: readonly MessageView[], olderMissing: number): boolean {
+    reopenSections(this, view.entries, batch, olderMissing === 0);
+    const anchor = this.awaited;
+    if (!anchor || (!view.entries.get(anchor.id) && olderMissing > 0)) return false;
+    this.awaited = undefined;
+    return this.goBack(view, anchor);
+  }
+
+  private goBack(view: RestoreView, anchor: ScrollAnchor): boolean {
+    const el = view.entries.get(anchor.id)?.el;
+    if (!el) return false;
     view.renderAll(); // everything above it at its real height
     this.hold(view.win, view.list, view.content, el, anchor.offset);
     return true;
@@ -167,9 +197,12 @@ export function restoreScroll(list: HTMLElement, el: HTMLElement, offset: number
   list.scrollTop += el.getBoundingClientRect().top - list.getBoundingClientRect().top + offset;
 }
 
-/** Opens again the thinking sections and long questions remembered for these messages (now shown). */
-export function reopenSections(memory: ViewMemory, entries: MessageEntries, messages: readonly MessageView[]): void {
-  memory.keepOnly((id) => entries.get(id) !== undefined);
+/**
+ * Opens again the thinking sections and long questions remembered for these messages (now shown);
+ * `forget`: every message is in, so the ids of the others (another conversation's) are dropped.
+ */
+export function reopenSections(memory: ViewMemory, entries: MessageEntries, messages: readonly MessageView[], forget = true): void {
+  if (forget) memory.keepOnly((id) => entries.get(id) !== undefined);
   for (const view of messages) {
     const thinking = memory.has('thinkingOpen', view.id);
     if (!thinking && !memory.has('shownAll', view.id)) continue;

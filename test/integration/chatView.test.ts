@@ -117,6 +117,32 @@ describe('chat view provider', () => {
     assert.deepEqual(chat.sent, ['now it goes']);
   });
 
+  it('a conversation over the first budget goes as a state with its newest messages, then every older batch, newest batch first', async () => {
+    for (let i = 0; i < 12; i++) {
+      conversation.addUser(`Question ${i}`);
+      const reply = conversation.startAssistant('m');
+      conversation.append(reply.id, { text: `Answer ${i}: ${'a line of the answer\n'.repeat(8000)}` }); // 160 K characters
+      conversation.finish(reply.id, 'done');
+    }
+    const view = fakeView();
+    provider.resolveWebviewView(view.view);
+    await view.send({ type: 'ready' });
+    type Posted = { type: string; stateId?: number; messages?: Array<{ id: string }>; state?: { stateId: number; olderCount?: number; messages: Array<{ id: string }> } };
+    const posted = view.posted as Posted[];
+    const batches = posted.filter((m) => m.type === 'olderMessages');
+    assert.deepEqual(posted.map((m) => m.type), ['state', ...batches.map(() => 'olderMessages')], 'the state, then the batches, nothing between');
+    assert.ok(batches.length >= 2, `${batches.length} batches`);
+    const { state } = posted[0];
+    assert.ok(state!.messages.length >= 2 && state!.messages.length < conversation.messages.length);
+    assert.ok(batches.every((b) => b.stateId === state!.stateId));
+    const older = batches.reverse().flatMap((b) => b.messages!);
+    assert.equal(state!.olderCount, older.length);
+    assert.deepEqual([...older, ...state!.messages].map((m) => m.id), conversation.messages.map((m) => m.id), 'the whole conversation, in order');
+    conversation.addUser('After the batches');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(posted.at(-1)!.type, 'messageAdded');
+  });
+
   it('disposing the current view stops everything; disposing the provider leaves no listener', async () => {
     const view = fakeView();
     provider.resolveWebviewView(view.view);

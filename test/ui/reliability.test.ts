@@ -242,7 +242,7 @@ describe('UI: reliability', () => {
     assert.deepEqual(await bodyText(frame, 'assistant'), ['Working again.']);
   });
 
-  it('a very long stored question opens as its beginning with Show all, which renders the rest', async () => {
+  it('a very long stored conversation opens whole (newest first, the older messages in batches); its long question shows its beginning with Show all', async () => {
     const s = await session();
     let frame = await openChat(s.page);
     s.fake.enqueue({ text: 'Stored first.' });
@@ -251,9 +251,16 @@ describe('UI: reliability', () => {
     // About 1 MB: what a big pasted file or a cut 5 MB selection leaves in a question.
     const lines = Array.from({ length: 16_000 }, (_, i) => `const value${i} = compute(${i}); // line ${i} of the pasted file`);
     const now = Date.now();
+    // Before it, ~1.8 MB of older exchanges: more than the `state` message carries, so they come in
+    // `olderMessages` batches (src/views/conversationParts.ts).
+    const older = Array.from({ length: 12 }, (_, i) => [
+      { id: `olderquestion${i}`, role: 'user', text: `Older question ${i}`, createdAt: now },
+      { id: `olderanswer${i}`, role: 'assistant', text: `Older answer ${i}.\n\n${'A line of prose in an older answer.\n'.repeat(4000)}`, state: 'done', model: 'm', createdAt: now },
+    ]).flat();
     const long = {
       version: 1,
       messages: [
+        ...older,
         { id: 'longquestion0001', role: 'user', text: `Explain this:\n\n\`\`\`ts\n${lines.join('\n')}\n\`\`\``, createdAt: now },
         { id: 'longanswer000001', role: 'assistant', text: 'It computes sixteen thousand values.', state: 'done', model: 'm', createdAt: now },
       ],
@@ -263,7 +270,12 @@ describe('UI: reliability', () => {
 
     const answer = messages(frame, 'assistant').filter({ hasText: 'It computes sixteen thousand values.' });
     await answer.waitFor({ state: 'visible', timeout: WAIT });
-    const question = messages(frame, 'user').first();
+    // Every message, in order, once the batches are in.
+    const expected = long.messages.map((m) => m.id);
+    await until('every message of the conversation in the view, in order', async () =>
+      JSON.stringify(await messages(frame).evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))) === JSON.stringify(expected));
+    await messages(frame, 'assistant').first().filter({ hasText: 'Older answer 0.' }).waitFor({ state: 'attached', timeout: WAIT });
+    const question = messages(frame, 'user').last();
     const showAll = question.locator('[data-testid="show-all"]');
     await showAll.waitFor({ state: 'visible', timeout: WAIT });
     assert.match(await showAll.innerText(), /Show all — [\d,]+ more lines \([\d,]+ KB\)/);

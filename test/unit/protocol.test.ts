@@ -110,7 +110,9 @@ describe('protocol: messages from the host', () => {
   const message = { id: 'a1', role: 'assistant', text: 'hi', state: 'streaming', model: 'm' } as const;
   it('accepts the host messages the view handles', () => {
     const good: HostToWebview[] = [
-      { type: 'state', state: { messages: [message], hasApiKey: true, model: 'm', busy: false } },
+      { type: 'state', state: { messages: [message], stateId: 0, hasApiKey: true, model: 'm', busy: false } },
+      { type: 'state', state: { messages: [message], stateId: 7, olderCount: 1200, hasApiKey: true, model: 'm', busy: false } },
+      { type: 'olderMessages', stateId: 7, messages: [{ id: 'u0', role: 'user', text: 'q' }, { ...message, state: 'done' }] },
       { type: 'messageAdded', message },
       { type: 'messageUpdated', message: { ...message, state: 'done', usage: { inputTokens: 1, outputTokens: 2 } } },
       { type: 'append', id: 'a1', text: 'more' },
@@ -126,8 +128,23 @@ describe('protocol: messages from the host', () => {
 
   it('rejects malformed host messages', () => {
     const bad: unknown[] = [
-      { type: 'state', state: { messages: [{ ...message, role: 'system' }], hasApiKey: true, model: 'm', busy: false } },
-      { type: 'state', state: { messages: 'x', hasApiKey: true, model: 'm', busy: false } },
+      { type: 'state', state: { messages: [{ ...message, role: 'system' }], stateId: 1, hasApiKey: true, model: 'm', busy: false } },
+      { type: 'state', state: { messages: 'x', stateId: 1, hasApiKey: true, model: 'm', busy: false } },
+      { type: 'state', state: { messages: [message], hasApiKey: true, model: 'm', busy: false } },
+      ...[-1, 1.5, Number.NaN, Infinity, 2 ** 53, '1', null].map((stateId) => ({ type: 'state', state: { messages: [], stateId, hasApiKey: true, model: 'm', busy: false } })),
+      ...[-3, 0.5, Number.NaN, '3', null].map((olderCount) => ({ type: 'state', state: { messages: [], stateId: 1, olderCount, hasApiKey: true, model: 'm', busy: false } })),
+      { type: 'olderMessages', stateId: 1, messages: [] },
+      { type: 'olderMessages', stateId: 1, messages: message },
+      { type: 'olderMessages', stateId: 1, messages: [message, { ...message, id: 'a b' }] },
+      { type: 'olderMessages', stateId: 1, messages: [{ ...message, role: 'system' }] },
+      { type: 'olderMessages', stateId: 1, messages: [{ ...message, text: undefined }] },
+      { type: 'olderMessages', messages: [message] },
+      { type: 'olderMessages', stateId: -1, messages: [message] },
+      { type: 'olderMessages', stateId: '1', messages: [message] },
+      { type: 'olderMessages', stateId: 1.5, messages: [message] },
+      { type: 'olderMessages', stateId: 1, messages: [message], olderCount: 3 },
+      { type: 'olderMessages', stateId: 1, messages: [message], html: '<img src=x onerror=alert(1)>' },
+      JSON.parse('{"type":"olderMessages","stateId":1,"messages":[{"id":"a1","role":"user","text":"x"}],"__proto__":{"polluted":true}}'),
       { type: 'messageAdded', message: { ...message, id: '<img src=x>' } },
       { type: 'messageUpdated', message: { ...message, usage: { inputTokens: -1 } } },
       { type: 'messageUpdated', message: { ...message, actions: ['rm'] } },

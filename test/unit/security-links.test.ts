@@ -18,7 +18,7 @@ function setup(text: string) {
   });
   app.start();
   const reply: MessageView = { id: 'a1', role: 'assistant', text, state: 'done' };
-  dom.window.dispatchEvent(new dom.window.MessageEvent('message', { data: { type: 'state', state: { messages: [reply], hasApiKey: true, model: 'm', busy: false } } }));
+  dom.window.dispatchEvent(new dom.window.MessageEvent('message', { data: { type: 'state', state: { messages: [reply], stateId: 1, hasApiKey: true, model: 'm', busy: false } } }));
   // What VS Code's webview host does: a bubbling click listener on the content window.
   const hostSaw: string[] = [];
   win.addEventListener('click', (e) => {

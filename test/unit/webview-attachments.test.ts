@@ -152,7 +152,7 @@ describe('webview: attachments', () => {
 
   it('a sent question shows its chips without remove buttons', () => {
     const t = setup();
-    t.send({ type: 'state', state: { messages: [{ id: 'u1', role: 'user', text: 'Why?', attachments: chips }], hasApiKey: true, model: 'm', busy: false } });
+    t.send({ type: 'state', state: { messages: [{ id: 'u1', role: 'user', text: 'Why?', attachments: chips }], stateId: 1, hasApiKey: true, model: 'm', busy: false } });
     const message = t.$('[data-testid="message"][data-role="user"]')!;
     assert.equal(message.querySelectorAll('[data-testid="context-chip"]').length, 1);
     assert.equal(message.querySelectorAll('[data-testid="image-chip"]').length, 1);

@@ -71,7 +71,7 @@ const MESSAGES: MessageView[] = [
   { id: 'a4', role: 'assistant', state: 'error', text: 'ошибка' },
   { id: 'e1', role: 'error', text: 'ошибка', replyTo: 'a4', actions: ['setApiKey', 'selectModel', 'retry', 'openSettings', 'openLog', 'dropOldestTurns'] },
 ];
-const chatState = (extra: Partial<ChatStateView> = {}): ChatStateView => ({ messages: MESSAGES, hasApiKey: true, model: '', busy: false, ...extra });
+const chatState = (extra: Partial<ChatStateView> = {}): ChatStateView => ({ messages: MESSAGES, stateId: 1, hasApiKey: true, model: '', busy: false, ...extra });
 
 /** What the view shows as words: text nodes and the attributes people (or screen readers) get. */
 function shownWords(doc: Document): string[] {

@@ -42,8 +42,11 @@ export function setup(savedState?: unknown, eagerChars?: number) {
   return { dom, win, doc, app, api, posted, frame, deferred, $, $$, send, types, getSaved: () => state };
 }
 
+let nextStateId = 1;
+/** A state as the host posts it (each with its own id, as the host numbers them; `extra` may set one). */
 export const state = (messages: MessageView[], extra: Partial<ChatStateView> = {}): ChatStateView => ({
   messages,
+  stateId: nextStateId++,
   hasApiKey: true,
   model: 'anthropic/claude-sonnet-4.5',
   busy: false,
