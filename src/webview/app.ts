@@ -2,7 +2,6 @@
 // with parseHostMessage) and sends back only well-formed WebviewToHost messages. It never navigates,
 // never loads remote content, and never names code or commands: code actions carry (id, block).
 import {
-  MAX_FILE_REFS,
   parseHostMessage,
   type ChatStateView,
   type HostToWebview,
@@ -13,7 +12,7 @@ import { ComposerAttachments } from './attachmentChips';
 import { Composer } from './composer';
 import { h, icon } from './dom';
 import { onConversationClick } from './conversationClicks';
-import { fileRefsIn, linkFileRefs } from './fileLinks';
+import { ReplyFileLinks } from './fileLinks';
 import { t } from './l10n';
 import { lastQuestion, setChangingActionsDisabled } from './messageActions';
 import { MessageEntries, type Entry } from './messageEntries';
@@ -79,9 +78,7 @@ export class ChatApp {
   private pendingScheduled = false;
   /** Bumped on every full state so stale background work stops. */
   private generation = 0;
-  /** Per reply: the file references the host found in the workspace, and the ones asked about. */
-  private readonly fileLinks = new Map<string, Set<string>>();
-  private readonly askedFiles = new Map<string, string>();
+  private readonly fileLinks = new ReplyFileLinks((m) => this.post(m));
 
   constructor(
     private readonly root: HTMLElement,
@@ -98,7 +95,7 @@ export class ChatApp {
       schedule: this.schedule,
       isBusy: () => this.busy,
       onStreamRender: () => this.follow.nowIfPinned(),
-      onReplyRendered: (entry) => this.linkFiles(entry),
+      onReplyRendered: (entry) => this.fileLinks.rendered(entry.view.id, entry.body),
     });
     const doc = this.doc;
 
@@ -226,27 +223,11 @@ export class ChatApp {
         this.attachments.setNotice(message.text);
         break;
       case 'fileLinks': {
-        const known = this.fileLinks.get(message.id) ?? new Set<string>();
-        for (const ref of message.refs) known.add(ref);
-        this.fileLinks.set(message.id, known);
         const entry = this.entries.get(message.id);
-        if (entry && !entry.pending) linkFileRefs(entry.body, known);
+        this.fileLinks.resolved(message.id, message.refs, entry && !entry.pending ? entry.body : undefined);
         break;
       }
     }
-  }
-
-  /** Links a finished reply's file references the host resolved; asks about new ones once. */
-  private linkFiles(entry: Entry): void {
-    const refs = fileRefsIn(entry.body);
-    if (refs.length === 0) return;
-    const id = entry.view.id;
-    const known = this.fileLinks.get(id);
-    if (known) linkFileRefs(entry.body, known);
-    const key = refs.join('\n');
-    if (this.askedFiles.get(id) === key) return;
-    this.askedFiles.set(id, key);
-    this.post({ type: 'resolveFiles', id, refs: refs.slice(0, MAX_FILE_REFS) });
   }
 
   private post(message: WebviewToHost): void {
