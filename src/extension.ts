@@ -51,10 +51,12 @@ export function activate(context: vscode.ExtensionContext): GmiExtensionApi {
   // Words from code without `vscode` (the GMI client's errors, notices, next steps) in VS Code's language.
   useTranslator((message, ...args) => vscode.l10n.t(message, ...args));
   const log = new Log();
+  part('log');
   const keys = new ApiKeyStore(context.secrets, log);
   const connection = new Connection(keys, new HostApproval(context.globalState), log, `gmi-vscode/${context.extension.packageJSON.version}`);
+  part('key, connection');
   const models = new ModelService(context.globalState, connection, log);
-  part('log, key, models');
+  part('models');
 
   // The history's file reads (and the migration from workspace state) start now, and activation
   // does not wait for them: whatever needs the conversation awaits `historyGate.ready`.
