@@ -88,6 +88,36 @@ describe('webview: a long conversation comes in parts, newest first', function (
     assert.equal((t.$('[data-testid="prompt"]') as HTMLTextAreaElement).value, 'Question 2, edited');
   });
 
+  it('a batch keeps the view where it was: at the bottom while it follows it, on the same messages once the user scrolled up', () => {
+    const all = conversation(12);
+    const t = setup();
+    t.app.start();
+    // jsdom has no layout: every message 100 px high, one after the other; the view shows 500 px.
+    const list = t.$('.conversation')!;
+    const content = t.$('.messages')!;
+    let scrollTop = 0;
+    Object.defineProperty(list, 'scrollTop', { get: () => scrollTop, set: (v: number) => (scrollTop = Math.max(0, Math.min(v, content.children.length * 100 - 500))) });
+    Object.defineProperty(list, 'scrollHeight', { get: () => content.children.length * 100 });
+    Object.defineProperty(list, 'clientHeight', { get: () => 500 });
+    t.dom.window.HTMLElement.prototype.getBoundingClientRect = function (this: HTMLElement) {
+      const index = Array.prototype.indexOf.call(content.children, this);
+      return { top: index < 0 ? 0 : index * 100 - scrollTop, bottom: index < 0 ? 500 : index * 100 + 100 - scrollTop } as DOMRect;
+    };
+    t.send({ type: 'state', state: state(all.slice(6), { stateId: 3, olderCount: 6 }) });
+    t.frame();
+    assert.equal(scrollTop, 100, 'at the bottom');
+    t.send({ type: 'olderMessages', stateId: 3, messages: all.slice(3, 6) });
+    t.frame();
+    assert.equal(scrollTop, 400, 'still at the bottom');
+    // The user scrolls up to the top: m3 is the first message on screen.
+    list.dispatchEvent(new t.dom.window.WheelEvent('wheel', { deltaY: -400 }));
+    scrollTop = 0;
+    list.dispatchEvent(new t.dom.window.Event('scroll'));
+    t.send({ type: 'olderMessages', stateId: 3, messages: all.slice(0, 3) });
+    t.frame();
+    assert.equal(scrollTop, 300, 'm3 still at the top of the view, the batch above it');
+  });
+
   it('once every batch is in, the view is the one a single state of the whole conversation gives', () => {
     const long = `Explain:\n\n\`\`\`ts\n${'const x = compute();\n'.repeat(1500)}\`\`\``;
     const messages: MessageView[] = [
