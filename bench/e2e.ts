@@ -18,7 +18,7 @@ import {
  * workbench loads one development extension, so this folder is ours — package.json with the
  * floor's contributions and package.nls*.json, dist/ and media/ linked — and its entry activates both.
  */
-function buildWithFloor(sideBySide: boolean): string {
+function buildWithFloor(): string {
   const dir = path.join(ROOT, 'out', 'bench', 'with-floor');
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -26,12 +26,7 @@ function buildWithFloor(sideBySide: boolean): string {
   const floor = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench', 'floor', 'package.json'), 'utf8'));
   manifest.main = './bench-main.js';
   manifest.contributes.commands = [...(manifest.contributes.commands ?? []), ...floor.contributes.commands];
-  // In rounds, the floor sits under the chat in the GMI side bar: switching the side bar to the
-  // Explorer and back would close the chat's webview (it is not kept while hidden) between rounds.
-  const floorViews = floor.contributes.views.explorer;
-  manifest.contributes.views = sideBySide
-    ? { ...manifest.contributes.views, gmi: [...manifest.contributes.views.gmi, ...floorViews] }
-    : { ...manifest.contributes.views, explorer: [...(manifest.contributes.views?.explorer ?? []), ...floorViews] };
+  manifest.contributes.views = { ...manifest.contributes.views, explorer: [...(manifest.contributes.views?.explorer ?? []), ...floor.contributes.views.explorer] };
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
   for (const d of ['dist', 'media']) fs.symlinkSync(path.join(ROOT, d), path.join(dir, d));
   // the manifest's words (%key%) and their translations
@@ -47,12 +42,6 @@ function buildWithFloor(sideBySide: boolean): string {
 const DELTAS = Number(process.env.BENCH_E2E_CHUNKS ?? 2000);
 const PIECE = Number(process.env.BENCH_E2E_PIECE ?? 32); // characters per delta
 const DELAY_MS = Number(process.env.BENCH_E2E_DELAY_MS ?? 8); // between deltas: ~125 deltas/s, a fast model
-/**
- * Chat and floor streams in alternating rounds (chat, floor, chat, floor, …): a stall that falls on
- * whichever stream is running (the workbench, the machine) then shows in both views' rounds, a
- * stall of our own only in the chat's. The ratios are of all rounds' deltas pooled.
- */
-const ROUNDS = Number(process.env.BENCH_E2E_ROUNDS ?? 1);
 
 /** 2,000 pieces of exactly PIECE characters, each with its marker; a paragraph every 20. */
 function markedReply(): string {
@@ -74,9 +63,6 @@ const INSTALL_OBSERVER = `(() => {
   window.__seen = {};
   window.__seenCount = 0;
   window.__received = {};
-  // Once per frame (rounds reuse it): the listeners below read the maps reset above.
-  if (window.__observing) return true;
-  window.__observing = true;
   // when the host's 'append' message carrying a marker reaches the view (before it renders)
   window.addEventListener('message', (e) => {
     const text = e.data && e.data.type === 'append' && typeof e.data.text === 'string' ? e.data.text : '';
@@ -161,7 +147,7 @@ async function main(): Promise<void> {
   });
   const fake: FakeGmi = await startFakeGmi({ apiKey: KEY });
   const floorSettings = { 'gmiBenchFloor.baseUrl': fake.baseUrl, 'gmiBenchFloor.key': KEY };
-  const wb = await openWorkbench(h, 'bench-e2e', { 'gmi.baseUrl': fake.baseUrl, ...floorSettings }, process.env.BENCH_VSCODE, buildWithFloor(ROUNDS > 1));
+  const wb = await openWorkbench(h, 'bench-e2e', { 'gmi.baseUrl': fake.baseUrl, ...floorSettings }, process.env.BENCH_VSCODE, buildWithFloor());
   const { page, browser, userDataDir } = wb;
   try {
     await readyChat(page, fake);
@@ -184,15 +170,11 @@ async function main(): Promise<void> {
     await inspector?.call('Profiler.setSamplingInterval', { interval: 250 });
     await inspector?.call('Profiler.start');
     const started = Date.now();
-    const chatRound = async (round: number) => {
-      writes.clear();
-      return measureStream(await webviewFrame(page, 'gmi-cloud.gmi-vscode', '[data-testid="prompt"]'), writes, async () => {
-        fake.enqueue({ text, chunkSize: PIECE, delayMs: DELAY_MS, usage: { input: 10, output: DELTAS } });
-        await ask(page, 'stream the benchmark reply', false);
-        await waitDone(page, round + 1);
-      });
-    };
-    const ours = await chatRound(0);
+    const ours = await measureStream(await webviewFrame(page, 'gmi-cloud.gmi-vscode', '[data-testid="prompt"]'), writes, async () => {
+      fake.enqueue({ text, chunkSize: PIECE, delayMs: DELAY_MS, usage: { input: 10, output: DELTAS } });
+      await ask(page, 'stream the benchmark reply', false);
+      await waitDone(page, 1);
+    });
     const streamSeconds = (Date.now() - started) / 1000;
     if (inspector) {
       fs.writeFileSync(process.env.BENCH_HOST_PROFILE!, JSON.stringify((await inspector.call('Profiler.stop')).profile));
@@ -204,24 +186,14 @@ async function main(): Promise<void> {
       ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration', 'LayoutCount', 'RecalcStyleCount'].map((k) => [k, round3((after[k] ?? 0) - (before[k] ?? 0))]),
     );
     // The floor: the same reply through a minimal view of our own (bench/floor), same session.
-    const floorRound = async () => {
-      await runCommand(page, 'GMI Bench: Open the Floor View');
-      const floorFrame = await webviewFrame(page, 'gmi-cloud.gmi-vscode', '[data-testid="floor"]');
-      writes.clear();
-      return measureStream(floorFrame, writes, async () => {
-        fake.enqueue({ text, chunkSize: PIECE, delayMs: DELAY_MS, usage: { input: 10, output: DELTAS } });
-        await runCommand(page, 'GMI Bench: Stream to the Floor View');
-        await floorFrame.waitForFunction((n) => (window as unknown as { __seenCount: number }).__seenCount >= n, DELTAS, { timeout: 180_000 });
-      });
-    };
-    const floor = await floorRound();
-    const rounds = [{ chat: ours, floor }];
-    for (let round = 1; round < ROUNDS; round++) {
-      // (not openChat: the floor view is a webview of the same extension id, and shown too)
-      await runCommand(page, 'GMI: Focus on Chat View');
-      const chat = await chatRound(round);
-      rounds.push({ chat, floor: await floorRound() });
-    }
+    await runCommand(page, 'GMI Bench: Open the Floor View');
+    const floorFrame = await webviewFrame(page, 'gmi-cloud.gmi-vscode', '[data-testid="floor"]');
+    writes.clear();
+    const floor = await measureStream(floorFrame, writes, async () => {
+      fake.enqueue({ text, chunkSize: PIECE, delayMs: DELAY_MS, usage: { input: 10, output: DELTAS } });
+      await runCommand(page, 'GMI Bench: Stream to the Floor View');
+      await floorFrame.waitForFunction((n) => (window as unknown as { __seenCount: number }).__seenCount >= n, DELTAS, { timeout: 180_000 });
+    });
     const activationMs = await activationFromLog(h, userDataDir, 5000);
     const result = {
       vscode: wb.vscodeVersion,
@@ -231,42 +203,18 @@ async function main(): Promise<void> {
       piece: PIECE,
       streamSeconds,
       activationMs,
-      ...withoutLatencies(ours),
+      ...ours,
       /** renderer main thread during our stream: durations in seconds, counts */
       mainThread,
       /** the same numbers for the floor view */
-      floor: withoutLatencies(floor),
-      floorRatio: pooledRatio(rounds),
-      /** BENCH_E2E_ROUNDS > 1: each round's chat and floor stream (without the per-delta series) */
-      rounds: rounds.map(({ chat, floor: f }) => ({
-        chat: brief(chat),
-        floor: brief(f),
-        ratio: { p50: round3(chat.p50Ms / f.p50Ms), p99: round3(chat.p99Ms / f.p99Ms) },
-      })),
+      floor,
+      floorRatio: { p50: round3(ours.p50Ms / floor.p50Ms), p99: round3(ours.p99Ms / floor.p99Ms) },
     };
     process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
   } finally {
     await wb.close(Boolean(process.env.BENCH_KEEP));
     await fake.close();
   }
-}
-
-type StreamNumbers = Awaited<ReturnType<typeof measureStream>>;
-
-/** p50 and p99 of every round's deltas pooled, ours ÷ the floor's. */
-function pooledRatio(rounds: Array<{ chat: StreamNumbers; floor: StreamNumbers }>): { p50: number; p99: number } {
-  const chat = rounds.flatMap((r) => r.chat.latencies);
-  const floor = rounds.flatMap((r) => r.floor.latencies);
-  return { p50: round3(pct(chat, 50) / pct(floor, 50)), p99: round3(pct(chat, 99) / pct(floor, 99)) };
-}
-
-function withoutLatencies(n: StreamNumbers): Omit<StreamNumbers, 'latencies'> {
-  const { latencies: _all, ...rest } = n;
-  return rest;
-}
-
-function brief(n: StreamNumbers) {
-  return { p50Ms: n.p50Ms, p99Ms: n.p99Ms, maxMs: n.maxMs, toViewP99Ms: n.toViewP99Ms, inViewP99Ms: n.inViewP99Ms, slowRuns: n.slowRuns };
 }
 
 /**
@@ -319,8 +267,6 @@ async function measureStream(frame: Frame, writes: Map<number, number>, stream: 
     slowRuns: slowRuns(byIndex, 50),
     /** every 100th delta's latency, in stream order: a rising line means a backlog */
     series: latencies.filter((_, i) => i % 100 === 0).map((x) => Math.round(x)),
-    /** every delta's latency (pooled over rounds; not printed) */
-    latencies,
   };
 }
 
