@@ -24,6 +24,8 @@ const REPLY_KB = Number(process.env.BENCH_LONG_REPLY_KB ?? 4.8);
 const MIX = process.env.BENCH_LONG_MIXED ? [0.1, 0.3, 0.6, 1, 1.4, 2.6] : [1]; // mean 1
 const OPENS = Number(process.env.BENCH_LONG_OPENS ?? 5);
 const KEYS = 120;
+/** Experiment: the batches leave this long after the state (0: at once, as the host posts them). */
+const BATCH_DELAY_MS = Number(process.env.BENCH_LONG_BATCH_DELAY_MS ?? 0);
 
 /** 300 question/answer pairs, about 1.5 MB of text (the message views of the conversation). */
 export function longConversation() {
@@ -85,11 +87,11 @@ window.__open = () => new Promise((resolve) => {
   window.postMessage(window.__state, '*');
   // The host posts every batch right after the state. They come from a worker, as from another
   // process: this thread pays for receiving each (a task each), not for sending it.
-  window.__batchSender.postMessage('send');
+  window.__batchSender.postMessage(window.__batchDelayMs);
 });
-// Holds the batches; on 'send' posts each to the page, which hands it to the view as a message event.
+// Holds the batches; told a delay (ms), posts each to the page, which hands it to the view as a message event.
 window.__loadBatches = (batches) => new Promise((resolve) => {
-  const code = "let held; onmessage = (e) => { if (e.data === 'send') { for (const b of held) postMessage(b); } else { held = e.data; postMessage('held'); } };";
+  const code = "let held; onmessage = (e) => { if (typeof e.data === 'number') setTimeout(() => { for (const b of held) postMessage(b); }, e.data); else { held = e.data; postMessage('held'); } };";
   const worker = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
   worker.onmessage = (e) => {
     if (e.data === 'held') resolve();
@@ -188,7 +190,7 @@ export async function runLong() {
   const bytes = posts.reduce((n, m) => n + Buffer.byteLength(JSON.stringify(m)), 0);
   const stateBytes = Buffer.byteLength(JSON.stringify(posts[0]));
   const batches = posts.length - 1;
-  log('long', `${EXCHANGES} exchanges, ${(bytes / 1024 / 1024).toFixed(2)} MB: a ${(stateBytes / 1024 / 1024).toFixed(2)} MB state message and ${batches} batches; ${OPENS} cold opens`);
+  log('long', `${EXCHANGES} exchanges, ${(bytes / 1024 / 1024).toFixed(2)} MB: a ${(stateBytes / 1024 / 1024).toFixed(2)} MB state message and ${batches} batches${BATCH_DELAY_MS ? ` (${BATCH_DELAY_MS} ms after it)` : ''}; ${OPENS} cold opens`);
   const browser = await launchBrowser();
   const opens = [];
   let typing;
@@ -199,9 +201,10 @@ export async function runLong() {
       await page.goto(url);
       await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
       await page.evaluate((m) => {
-        window.__state = m[0];
-        return window.__loadBatches(m.slice(1));
-      }, posts);
+        window.__state = m.posts[0];
+        window.__batchDelayMs = m.delay;
+        return window.__loadBatches(m.posts.slice(1));
+      }, { posts, delay: BATCH_DELAY_MS });
       const cdp = await page.context().newCDPSession(page);
       await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
       const cpu0 = await metrics(cdp);
@@ -240,6 +243,7 @@ export async function runLong() {
     conversationBytes: bytes,
     stateBytes,
     batches,
+    batchDelayMs: BATCH_DELAY_MS,
     loadAverage: loadavg().map((x) => round(x, 2)),
     opens: opens.map((o) => ({ openMs: round(o.openMs), cpuOpenMs: round(o.cpuOpenMs), allMs: round(o.allMs), messages: o.messages, pendingAtOpen: o.pendingAtOpen })),
     openMedianMs: round(openMs),
