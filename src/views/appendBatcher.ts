@@ -55,9 +55,14 @@ export class AppendBatcher {
     this.lastPost = this.now();
   }
 
-  dispose(): void {
+  /** Drops what is pending without posting it (the view is about to get it another way). */
+  discard(): void {
     if (this.timer !== undefined) this.clearTimer(this.timer);
     this.timer = undefined;
     this.pending.clear();
+  }
+
+  dispose(): void {
+    this.discard();
   }
 }

@@ -132,6 +132,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     if (!this.ready) return;
     this.appends.flush();
     const { state, older } = await this.state();
+    // Deltas that came while the state was built are in its messages: posted after it, they would
+    // show twice (a reply streaming while the view is shown again).
+    this.appends.discard();
     this.post({ type: 'state', state });
     // Every batch now, in this turn (no await between): whatever is posted later (an append, an
     // update, another state) then reaches the view after all of them, never before a batch the

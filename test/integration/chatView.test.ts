@@ -50,6 +50,8 @@ describe('chat view provider', () => {
   const memento: vscode.Memento = { keys: () => [], get: () => undefined, update: async () => undefined };
   const conversation = new Conversation();
   const chat = { busy: false, sent: [] as string[], send: async (text: string) => void chat.sent.push(text) };
+  /** How the provider learns whether a key is stored (a test holds it to keep a state being built). */
+  let keyCheck: () => Promise<boolean> = async () => true;
   const provider = new ChatViewProvider(
     vscode.Uri.file('/nonexistent-extension'),
     () => conversation,
@@ -57,7 +59,7 @@ describe('chat view provider', () => {
     memento,
     {
       historyReady: () => undefined,
-      hasApiKey: async () => true,
+      hasApiKey: () => keyCheck(),
       model: () => 'm',
       imageInput: () => true,
       pickContext: async () => ({ attachments: [], refusals: [] }),
@@ -141,6 +143,35 @@ describe('chat view provider', () => {
     conversation.addUser('After the batches');
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(posted.at(-1)!.type, 'messageAdded');
+  });
+
+  it('a reply streaming while the view is shown again reaches it once: deltas that came while its state was built are not posted again', async () => {
+    conversation.clear();
+    conversation.addUser('stream while the view opens again');
+    const reply = conversation.startAssistant('m');
+    conversation.append(reply.id, { text: 'Before. ' });
+    const view = fakeView();
+    provider.resolveWebviewView(view.view);
+    let answer!: (has: boolean) => void;
+    keyCheck = () => new Promise((resolve) => (answer = resolve));
+    try {
+      await view.send({ type: 'ready' }); // the state waits for the key check
+      conversation.append(reply.id, { text: 'one ' }); // posted at once (the view ignores it: no such message yet)
+      conversation.append(reply.id, { text: 'two ' }); // waits for the batch interval
+      answer(true);
+      await new Promise((r) => setTimeout(r, 150));
+    } finally {
+      keyCheck = async () => true;
+    }
+    conversation.append(reply.id, { text: 'three' });
+    await new Promise((r) => setTimeout(r, 150));
+    type Posted = { type: string; id?: string; text?: string; state?: { messages: Array<{ id: string; text: string }> } };
+    const posted = view.posted as Posted[];
+    const at = posted.findIndex((m) => m.type === 'state');
+    const shown = posted[at].state!.messages.find((m) => m.id === reply.id)!.text;
+    const after = posted.slice(at + 1).filter((m) => m.type === 'append' && m.id === reply.id).map((m) => m.text).join('');
+    assert.equal(shown + after, 'Before. one two three', 'what the view shows: the state, then the deltas after it, each once');
+    conversation.finish(reply.id, 'done');
   });
 
   it('disposing the current view stops everything; disposing the provider leaves no listener', async () => {
