@@ -51,7 +51,7 @@ export interface RenderEnv {
   growingBlock?: number;
   /**
    * Leave highlighting for later: code goes out as escaped text marked with HIGHLIGHT_LATER_ATTR
-   * (its language), and highlightLater() brings the one-shot render back. Opening a long
+   * (its language), and laterHighlight() gives the one-shot render's highlighting of it. Opening a long
    * conversation then draws its first frame without highlight.js's work (grammars compiled on
    * first use, every code block of the newest replies).
    */
@@ -316,7 +316,7 @@ export function renderPart(text: string, codeActions: boolean, firstCodeBlock: n
 }
 
 /**
- * One-shot render of a whole message. `highlightLater`: code blocks wait for highlightLater()
+ * One-shot render of a whole message. `highlightLater`: code blocks wait for laterHighlight()
  * (the DOM is then the same as without it).
  */
 export function renderMarkdown(text: string, codeActions = true, md: MarkdownIt = sharedMarkdown(), highlightLater = false): string {

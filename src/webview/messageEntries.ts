@@ -167,10 +167,10 @@ export class MessageEntries {
 
   /**
    * A new entry for `view`; a pending one is an empty shell until renderPending(). Not yet in the DOM.
-   * `highlightLater`: its code is highlighted through `laterHighlights`, and a long message shows its
-   * end first (`laterHeads`) — a conversation opening.
+   * `opening` (a conversation being opened): its code is highlighted through `laterHighlights`, and
+   * a long message shows its end first (`laterHeads`).
    */
-  create(view: MessageView, pending: boolean, highlightLater = false): Entry {
+  create(view: MessageView, pending: boolean, opening = false): Entry {
     const doc = this.doc;
     const el = h(doc, 'article', {
       class: `message message-${view.role}`,
@@ -198,13 +198,13 @@ export class MessageEntries {
       entry.view = { ...view };
     } else {
       el.append(label, body);
-      this.update(entry, view, highlightLater);
+      this.update(entry, view, opening);
     }
     return entry;
   }
 
   /** Brings an entry's DOM in line with `view`, touching only what changed. */
-  update(entry: Entry, view: MessageView, highlightLater = false): void {
+  update(entry: Entry, view: MessageView, opening = false): void {
     if (entry.pending) {
       entry.view = { ...view };
       this.renderPending(entry);
@@ -264,9 +264,9 @@ export class MessageEntries {
       const onHeadRendered = () => {
         if (codeActions) this.options.onReplyRendered?.(entry); // the head's file references too
       };
-      if (!(highlightLater && shown === view.text.length && this.laterHeads.renderTail(body, view.text, codeActions, onHeadRendered))) {
-        body.replaceChildren(htmlFragment(doc, renderMarkdown(view.text.slice(0, shown), codeActions, undefined, highlightLater)));
-        if (highlightLater) this.laterHighlights.add(body);
+      if (!(opening && shown === view.text.length && this.laterHeads.renderTail(body, view.text, codeActions, onHeadRendered))) {
+        body.replaceChildren(htmlFragment(doc, renderMarkdown(view.text.slice(0, shown), codeActions, undefined, opening)));
+        if (opening) this.laterHighlights.add(body);
       }
       if (shown < view.text.length) body.append(showAllBar(doc, view.text, shown));
       entry.rendered = textKey(view.text);
