@@ -4,7 +4,7 @@ import { loadavg } from 'node:os';
 import { fmtMs, log, printTable, round, runTsx } from './lib.mjs';
 
 export async function runE2e() {
-  log('e2e', `starting code-server + Chromium (VS Code ${process.env.BENCH_VSCODE ?? '1.100.3'}), then streaming 2,000 marked deltas to the chat and to the floor view (~1 min)`);
+  log('e2e', `starting code-server + Chromium (VS Code ${process.env.BENCH_VSCODE ?? '1.100.3'}), then streaming 2,000 marked deltas to the chat and to the floor view in ${process.env.BENCH_E2E_ROUNDS ?? 4} alternating rounds (~1 min each)`);
   // Node 20 has WebSocket (for the extension host's inspector, BENCH_HOST_PROFILE) only behind a flag.
   const nodeArgs = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-websocket'] : [];
   const r = await runTsx('e2e.ts', [], nodeArgs);
@@ -22,8 +22,8 @@ export async function runE2e() {
 }
 
 export function printE2e(r) {
-  console.log(`\n### End to end in the workbench: server writes a delta → its text painted (${r.deltas} deltas of ${r.piece} characters, one every ${r.delayMs} ms)\n`);
-  const row = (name, x) => [name, `${x.measured} of ${r.deltas}`, fmtMs(x.p50Ms), fmtMs(x.p90Ms), fmtMs(x.p99Ms), fmtMs(x.maxMs), fmtMs(x.minMs), `±${fmtMs(x.clockErrorMs)}`];
+  console.log(`\n### End to end in the workbench: server writes a delta → its text painted (${r.rounds.length} rounds × ${r.deltas} deltas of ${r.piece} characters, one every ${r.delayMs} ms)\n`);
+  const row = (name, x) => [name, `${x.measured} of ${r.deltas * r.rounds.length}`, fmtMs(x.p50Ms), fmtMs(x.p90Ms), fmtMs(x.p99Ms), fmtMs(x.maxMs), fmtMs(x.minMs), `±${fmtMs(x.clockErrorMs)}`];
   printTable(
     ['view', 'deltas seen', 'p50', 'p90', 'p99', 'max', 'min', 'clock offset error'],
     [row('GMI chat', r), row('floor: plain-text view (bench/floor)', r.floor), ['ratio', '', String(r.floorRatio.p50), '', String(r.floorRatio.p99), '', '', '']],
@@ -38,6 +38,12 @@ export function printE2e(r) {
       ['floor: server write → view receives it', fmtMs(r.floor.toViewP50Ms), fmtMs(r.floor.toViewP99Ms)],
       ['floor: view receives it → painted', fmtMs(r.floor.inViewP50Ms), fmtMs(r.floor.inViewP99Ms)],
     ],
+  );
+  console.log(`\nAlternating rounds (chat, floor, chat, floor, …; both views on screen); the numbers above are of all ${r.rounds.length} rounds' deltas pooled:\n`);
+  const stalls = (x) => x.slowRuns.filter(([, n]) => n >= 5).map(([at, n, worst]) => `${n} from #${at} (≤ ${worst} ms)`).join('; ') || '—';
+  printTable(
+    ['round', 'chat p50 / p99', 'floor p50 / p99', 'ratio p50 / p99', 'chat stalls (≥ 5 deltas over 50 ms)', 'floor stalls'],
+    r.rounds.map((x, i) => [String(i + 1), `${fmtMs(x.chat.p50Ms)} / ${fmtMs(x.chat.p99Ms)}`, `${fmtMs(x.floor.p50Ms)} / ${fmtMs(x.floor.p99Ms)}`, `${x.ratio.p50} / ${x.ratio.p99}`, stalls(x.chat), stalls(x.floor)]),
   );
   console.log(`load average at the end: ${r.loadAverage.join(', ')}`);
   console.log('');

@@ -28,6 +28,7 @@ exports.activate = (context) => {
 </head><body><div id="out" data-testid="floor"></div><script>
 const out = document.getElementById('out');
 window.addEventListener('message', (e) => {
+  if (e.data && e.data.type === 'clear') out.replaceChildren();
   if (!e.data || e.data.type !== 'append') return;
   const line = document.createElement('div');
   line.textContent = e.data.text;
@@ -45,6 +46,9 @@ acquireVsCodeApi().postMessage('ready');
     vscode.commands.registerCommand('gmiBenchFloor.stream', async () => {
       await vscode.commands.executeCommand('gmiBenchFloor.view.focus');
       await ready;
+      // One reply at a time, as the chat shows one streaming reply: a floor whose document grew
+      // with every round would get slower round by round (it appends and scrolls per message).
+      await view.webview.postMessage({ type: 'clear' });
       const config = vscode.workspace.getConfiguration('gmiBenchFloor');
       await stream(String(config.get('baseUrl')), String(config.get('key')), (text) => view.webview.postMessage({ type: 'append', text }));
     }),
