@@ -92,6 +92,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.disposeViewListeners();
     this.view = view;
     this.ready = false;
+    // With the 'ready' line below, tells a view whose page never started from one left without its state.
+    this.log.info('Chat view opened; waiting for it to start.');
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
@@ -129,7 +131,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   /** Posts the whole conversation: the newest messages in `state`, the older ones in batches after it. */
   async refreshState(): Promise<void> {
-    if (!this.ready) return;
+    await this.postState();
+  }
+
+  /** refreshState(); how many messages it posted (none when no view is ready). */
+  private async postState(): Promise<number> {
+    if (!this.ready) return 0;
     this.appends.flush();
     const { state, older } = await this.state();
     // Deltas that came while the state was built are in its messages: posted after it, they would
@@ -140,6 +147,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     // update, another state) then reaches the view after all of them, never before a batch the
     // message it changes may still be in.
     for (const messages of older) this.post({ type: 'olderMessages', stateId: state.stateId, messages });
+    return state.messages.length + (state.olderCount ?? 0);
   }
 
   /** After a key or settings change: only the model and key status, never the whole conversation. */
@@ -215,7 +223,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     switch (message.type) {
       case 'ready': {
         this.ready = true;
-        await this.refreshState();
+        this.log.info(`Chat view started: ${await this.postState()} message(s) shown.`);
         const draft = this.workspaceState.get<string>(DRAFT_KEY);
         if (draft) this.post({ type: 'setPrompt', text: draft, storedDraft: true });
         if (this.pending.list.length) this.post({ type: 'attachments', attachments: this.pending.list.map(toAttachmentView) });

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import { startFakeGmi, type FakeGmi, type ReplyPlan } from '../fake-gmi/server';
+import { describeFrames, describeWebviewFrames, recordConsole } from './pageDiagnostics';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 /** The VS Code version this run drives (run-ui.mjs --vscode; default the oldest supported). */
@@ -48,6 +49,8 @@ export interface Session {
   userDataDir: string;
   url: string;
   codeServerOutput(): string;
+  /** The page's last console messages and uncaught errors, of every frame (for failure artifacts). */
+  consoleLines(): string[];
   /** The host-approval dialog is answered once per session. */
   hostApproved: boolean;
   /** Whether the API key was set in this session. */
@@ -86,6 +89,7 @@ async function start(): Promise<Session> {
   if (server.vscodeVersion !== VSCODE_VERSION) throw new Error(`code-server runs VS Code ${server.vscodeVersion}, not ${VSCODE_VERSION}`);
   const browser = await h.launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const consoleLines = recordConsole(page);
   // tsx compiles with esbuild's keepNames, so functions handed to page.evaluate() may call
   // esbuild's `__name` helper, which the page doesn't have: give every frame a no-op one.
   await page.addInitScript('globalThis.__name ??= (fn) => fn;');
@@ -104,6 +108,7 @@ async function start(): Promise<Session> {
     hostApproved: false,
     keySet: false,
     codeServerOutput: () => server.output(),
+    consoleLines,
     close: async () => {
       await browser.close().catch(() => undefined);
       await server.stop();
@@ -120,27 +125,6 @@ export async function waitForWorkbench(page: Page): Promise<void> {
 }
 
 /** Saves a screenshot, the workbench/extension logs and the fake server's requests for a failure. */
-/** Every webview iframe in the workbench and whether it shows (for a view that stays empty). */
-function describeWebviewFrames(): unknown[] {
-  return [...document.querySelectorAll('iframe.webview')].map((el) => {
-    const src = new URL((el as HTMLIFrameElement).src, location.href).searchParams;
-    const box = el.getBoundingClientRect();
-    const hiddenBy: string[] = [];
-    for (let e: Element | null = el; e; e = e.parentElement) {
-      const style = getComputedStyle(e);
-      if (style.display === 'none' || style.visibility === 'hidden') hiddenBy.push(`${e.tagName.toLowerCase()}.${[...e.classList].join('.')} ${style.display}/${style.visibility}`);
-    }
-    return {
-      className: el.className,
-      extensionId: src.get('extensionId'),
-      purpose: src.get('purpose'),
-      id: src.get('id'),
-      box: [box.x, box.y, box.width, box.height].map(Math.round),
-      hiddenBy,
-    };
-  });
-}
-
 export async function saveFailureArtifacts(title: string): Promise<void> {
   const s = await current?.catch(() => undefined);
   if (!s) return;
@@ -154,6 +138,8 @@ export async function saveFailureArtifacts(title: string): Promise<void> {
   fs.writeFileSync(path.join(dir, 'fake-gmi-requests.json'), JSON.stringify(s.fake.requests, null, 2));
   const webviews = await s.page.evaluate(describeWebviewFrames).catch((err: Error) => String(err));
   fs.writeFileSync(path.join(dir, 'webviews.json'), JSON.stringify(webviews, null, 2));
+  fs.writeFileSync(path.join(dir, 'frames.json'), JSON.stringify(await describeFrames(s.page), null, 2));
+  fs.writeFileSync(path.join(dir, 'browser-console.log'), s.consoleLines().join('\n'));
   console.log(`      (screenshot and logs in ${path.relative(ROOT, dir)}/)`);
 }
 
