@@ -4,7 +4,7 @@
 // The webview's messages go through api.webviewMessage: validated on receipt like the view's own.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { chatRequests, lastUserText, openWorkspaceFile, selectLines, useLoopbackGmi } from './helpers';
+import { chatRequests, lastUserText, openWorkspaceFile, revertDocument, selectLines, useLoopbackGmi } from './helpers';
 
 const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
@@ -72,7 +72,7 @@ describe('Attachments', () => {
       await t.api.chatIdle();
       assert.match(lastUserText(body()), /Attached file `src\/sample\.ts` \(typescript\):\n\n```typescript\n\/\/ unsaved line\n\/\/ A small file/);
     } finally {
-      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await revertDocument(editor.document);
     }
   });
 

@@ -125,6 +125,19 @@ export async function openWorkspaceFile(relative: string): Promise<vscode.TextEd
   return vscode.window.showTextDocument(doc, { preview: false });
 }
 
+/**
+ * Throws away a document's unsaved changes. The revert command works on the active editor, which
+ * a quick pick or the chat view may have taken: the document is shown first, and the revert is
+ * checked — an unsaved edit left behind shifts every later test's lines in that file.
+ */
+export async function revertDocument(doc: vscode.TextDocument): Promise<void> {
+  for (let attempt = 0; attempt < 3 && doc.isDirty; attempt++) {
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
+  if (doc.isDirty) throw new Error(`${vscode.workspace.asRelativePath(doc.uri)} still has unsaved changes after a revert`);
+}
+
 /** A slow reply, so a test can watch it stream. */
 export function slowReply(text: string, extra: ReplyPlan = {}): ReplyPlan {
   return { text, chunkSize: 4, delayMs: 15, usage: { input: 42, output: 17 }, ...extra };
