@@ -4,7 +4,7 @@ import { loadavg } from 'node:os';
 import { fmtMs, log, printTable, round, runTsx } from './lib.mjs';
 
 export async function runE2e() {
-  log('e2e', `starting code-server + Chromium (VS Code ${process.env.BENCH_VSCODE ?? '1.100.3'}), then streaming 2,000 marked deltas to the chat and to the floor view in ${process.env.BENCH_E2E_ROUNDS ?? 4} alternating rounds (~1 min each)`);
+  log('e2e', `starting code-server + Chromium (VS Code ${process.env.BENCH_VSCODE ?? '1.100.3'}), then streaming 2,000 marked deltas to the chat and to the floor view in ${process.env.BENCH_E2E_WARMUP ?? 1} warm-up and ${process.env.BENCH_E2E_ROUNDS ?? 4} measured alternating rounds (~40 s each)`);
   // Node 20 has WebSocket (for the extension host's inspector, BENCH_HOST_PROFILE) only behind a flag.
   const nodeArgs = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-websocket'] : [];
   const r = await runTsx('e2e.ts', [], nodeArgs);
@@ -39,11 +39,13 @@ export function printE2e(r) {
       ['floor: view receives it → painted', fmtMs(r.floor.inViewP50Ms), fmtMs(r.floor.inViewP99Ms)],
     ],
   );
-  console.log(`\nAlternating rounds (chat, floor, chat, floor, …; both views on screen); the numbers above are of all ${r.rounds.length} rounds' deltas pooled:\n`);
+  console.log(`\nAlternating rounds (chat, floor, chat, floor, …; both views on screen); after ${r.warmup.length} unmeasured warm-up round(s), the numbers above are of all ${r.rounds.length} measured rounds' deltas pooled:\n`);
   const stalls = (x) => x.slowRuns.filter(([, n]) => n >= 5).map(([at, n, worst]) => `${n} from #${at} (≤ ${worst} ms)`).join('; ') || '—';
   printTable(
     ['round', 'chat p50 / p99', 'floor p50 / p99', 'ratio p50 / p99', 'chat stalls (≥ 5 deltas over 50 ms)', 'floor stalls'],
-    r.rounds.map((x, i) => [String(i + 1), `${fmtMs(x.chat.p50Ms)} / ${fmtMs(x.chat.p99Ms)}`, `${fmtMs(x.floor.p50Ms)} / ${fmtMs(x.floor.p99Ms)}`, `${x.ratio.p50} / ${x.ratio.p99}`, stalls(x.chat), stalls(x.floor)]),
+    [...r.warmup.map((x) => ['warm-up (not counted)', x]), ...r.rounds.map((x, i) => [String(i + 1), x])].map(([name, x]) => [
+      name, `${fmtMs(x.chat.p50Ms)} / ${fmtMs(x.chat.p99Ms)}`, `${fmtMs(x.floor.p50Ms)} / ${fmtMs(x.floor.p99Ms)}`, `${x.ratio.p50} / ${x.ratio.p99}`, stalls(x.chat), stalls(x.floor),
+    ]),
   );
   console.log(`load average at the end: ${r.loadAverage.join(', ')}`);
   console.log('');

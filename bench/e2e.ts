@@ -53,6 +53,8 @@ const DELAY_MS = Number(process.env.BENCH_E2E_DELAY_MS ?? 8); // between deltas:
  * numbers and ratios reported are of all rounds' deltas pooled.
  */
 const ROUNDS = Number(process.env.BENCH_E2E_ROUNDS ?? 4);
+/** Unmeasured rounds of each view first (BENCH_E2E_WARMUP): see main(). */
+const WARMUP_ROUNDS = Number(process.env.BENCH_E2E_WARMUP ?? 1);
 /** Quiet time before each round, the same for both views: the previous round's end work settles. */
 const SETTLE_MS = 1500;
 
@@ -175,37 +177,21 @@ async function main(): Promise<void> {
   try {
     await readyChat(page, fake);
     let streams = 0; // markers already used
-    // BENCH_METRICS=1: main-thread time of the workbench's renderer process (the webview shares
-    // it: same origin). Off by default: the DevTools Performance domain adds its own overhead.
-    const cdp = process.env.BENCH_METRICS ? await page.context().newCDPSession(page) : undefined;
-    await cdp?.send('Performance.enable');
-    const metrics = async (): Promise<Record<string, number>> =>
-      cdp ? Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value])) : {};
-    const before = await metrics();
-    // BENCH_TRACE=file.json: a Chromium trace of the stream, to see where the main thread goes.
-    if (process.env.BENCH_TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'toplevel', 'blink', 'ipc', 'renderer.scheduler'] });
-    // BENCH_HOST_PROFILE=file.cpuprofile: a CPU profile of the extension host during our stream
-    // (open it in Chrome DevTools / VS Code): what in the host makes the latency's tail.
-    const hostPid = process.env.BENCH_HOST_PROFILE && wb.serverPid ? extensionHostPid(wb.serverPid) : undefined;
-    const inspector = hostPid ? await openHostInspector(hostPid) : undefined;
-    if (process.env.BENCH_HOST_PROFILE && !inspector) process.stderr.write('[bench:e2e] no inspector in the extension host: no profile\n');
-    await inspector?.call('Profiler.enable');
-    await inspector?.call('Profiler.setSamplingInterval', { interval: 250 });
-    await inspector?.call('Profiler.start');
+    let replies = 0; // the chat's replies so far (readyChat's warm-up is reply 0)
     // The floor (the same reply through a minimal view of our own, bench/floor) in the panel below,
     // opened once; the chat stays in the side bar. Both are on screen from here on.
     await runCommand(page, 'GMI Bench: Open the Floor View');
     const floorFrame = await webviewFrame(page, 'gmi-cloud.gmi-vscode', '[data-testid="floor"]');
     const chatFrame = await webviewFrame(page, 'gmi-cloud.gmi-vscode', '[data-testid="prompt"]');
     const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
-    const chatRound = async (round: number) => {
+    const chatRound = async () => {
       await settle();
       writes.clear();
       const first = streams++ * DELTAS;
       return measureStream(chatFrame, writes, first, async () => {
         fake.enqueue({ text: markedReply(first), chunkSize: PIECE, delayMs: DELAY_MS, usage: { input: 10, output: DELTAS } });
         await ask(page, 'stream the benchmark reply', false);
-        await waitDone(page, round + 1);
+        await waitDone(page, ++replies);
       });
     };
     const floorRound = async () => {
@@ -218,8 +204,34 @@ async function main(): Promise<void> {
         await floorFrame.waitForFunction((n) => (window as unknown as { __seenCount: number }).__seenCount >= n, DELTAS, { timeout: 180_000 });
       });
     };
+    // Unmeasured warm-up rounds: the workbench's own start-up work (extensions activating, the
+    // TypeScript server, delayed contributions) goes on for a minute after the window opens and
+    // fell on whichever stream came first — the chat's first round was the slowest of every run.
+    const warmup = [];
+    for (let i = 0; i < WARMUP_ROUNDS; i++) warmup.push({ chat: await chatRound(), floor: await floorRound() });
+
+    // BENCH_METRICS=1: main-thread time of the workbench's renderer process (the webview shares
+    // it: same origin). Off by default: the DevTools Performance domain adds its own overhead.
+    const cdp = process.env.BENCH_METRICS ? await page.context().newCDPSession(page) : undefined;
+    await cdp?.send('Performance.enable');
+    const metrics = async (): Promise<Record<string, number>> =>
+      cdp ? Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value])) : {};
+    const before = await metrics();
+    // BENCH_TRACE=file.json: a Chromium trace of the first measured chat round, to see where the
+    // main thread goes. The default categories slow the renderer enough to build a backlog of
+    // seconds; BENCH_TRACE_CATEGORIES (comma-separated, e.g. toplevel,devtools.timeline) traces less.
+    const traceCategories = process.env.BENCH_TRACE_CATEGORIES?.split(',') ?? ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'toplevel', 'blink', 'ipc', 'renderer.scheduler'];
+    if (process.env.BENCH_TRACE) await browser.startTracing(page, { categories: traceCategories });
+    // BENCH_HOST_PROFILE=file.cpuprofile: a CPU profile of the extension host during that round
+    // (open it in Chrome DevTools / VS Code): what in the host makes the latency's tail.
+    const hostPid = process.env.BENCH_HOST_PROFILE && wb.serverPid ? extensionHostPid(wb.serverPid) : undefined;
+    const inspector = hostPid ? await openHostInspector(hostPid) : undefined;
+    if (process.env.BENCH_HOST_PROFILE && !inspector) process.stderr.write('[bench:e2e] no inspector in the extension host: no profile\n');
+    await inspector?.call('Profiler.enable');
+    await inspector?.call('Profiler.setSamplingInterval', { interval: 250 });
+    await inspector?.call('Profiler.start');
     const started = Date.now();
-    const first = await chatRound(0);
+    const first = await chatRound();
     const streamSeconds = (Date.now() - started) / 1000;
     if (inspector) {
       fs.writeFileSync(process.env.BENCH_HOST_PROFILE!, JSON.stringify((await inspector.call('Profiler.stop')).profile));
@@ -231,7 +243,7 @@ async function main(): Promise<void> {
       ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration', 'LayoutCount', 'RecalcStyleCount'].map((k) => [k, round3((after[k] ?? 0) - (before[k] ?? 0))]),
     );
     const rounds = [{ chat: first, floor: await floorRound() }];
-    for (let round = 1; round < ROUNDS; round++) rounds.push({ chat: await chatRound(round), floor: await floorRound() });
+    for (let round = 1; round < ROUNDS; round++) rounds.push({ chat: await chatRound(), floor: await floorRound() });
     const ours = pooled(rounds.map((r) => r.chat));
     const floor = pooled(rounds.map((r) => r.floor));
     const activationMs = await activationFromLog(h, userDataDir, 5000);
@@ -251,12 +263,10 @@ async function main(): Promise<void> {
       /** the same numbers for the floor view */
       floor,
       floorRatio: { p50: round3(ours.p50Ms / floor.p50Ms), p99: round3(ours.p99Ms / floor.p99Ms) },
-      /** each round's chat and floor stream */
-      rounds: rounds.map(({ chat, floor: f }) => ({
-        chat: brief(chat),
-        floor: brief(f),
-        ratio: { p50: round3(pct(chat.latencies, 50) / pct(f.latencies, 50)), p99: round3(pct(chat.latencies, 99) / pct(f.latencies, 99)) },
-      })),
+      /** each measured round's chat and floor stream */
+      rounds: rounds.map(roundNumbers),
+      /** the warm-up rounds (not in the numbers above) */
+      warmup: warmup.map(roundNumbers),
     };
     process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
   } finally {
@@ -286,6 +296,14 @@ function pooled(streams: Stream[]) {
     /** the view receives it → painted (webview: renderer + frame) */
     inViewP50Ms: pct(all('inView'), 50),
     inViewP99Ms: pct(all('inView'), 99),
+  };
+}
+
+function roundNumbers({ chat, floor }: { chat: Stream; floor: Stream }) {
+  return {
+    chat: brief(chat),
+    floor: brief(floor),
+    ratio: { p50: round3(pct(chat.latencies, 50) / pct(floor.latencies, 50)), p99: round3(pct(chat.latencies, 99) / pct(floor.latencies, 99)) },
   };
 }
 
