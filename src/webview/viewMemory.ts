@@ -17,6 +17,10 @@ export interface ScrollAnchor {
   last?: string;
 }
 
+function sameAnchor(a: ScrollAnchor | undefined, b: ScrollAnchor | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.id === b.id && a.offset === b.offset && a.last === b.last);
+}
+
 interface Remembered {
   /** undefined or null: at the bottom (following the newest message). */
   scroll?: ScrollAnchor | null;
@@ -124,7 +128,10 @@ export class ViewMemory {
     if (this.scrollTimer !== undefined) return;
     this.scrollTimer = win.setTimeout(() => {
       this.scrollTimer = undefined;
-      this.scroll = where();
+      const anchor = where();
+      // Each setState is a message through the workbench: a view following a streaming reply
+      // scrolls on every render, and its position ("at the bottom") does not change.
+      if (!sameAnchor(anchor, this.scroll)) this.scroll = anchor;
     }, SCROLL_SAVE_MS);
   }
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import type { MessageView } from '../../src/protocol/messages';
 import type { MessageEntries } from '../../src/webview/messageEntries';
-import { scrollAnchor, ViewMemory } from '../../src/webview/viewMemory';
+import { scrollAnchor, ViewMemory, type ScrollAnchor } from '../../src/webview/viewMemory';
 import { JSDOM } from 'jsdom';
 import { setup, state, tick } from './helpers/webviewApp';
 import { useEnglishWebviewStrings } from './helpers/webviewStrings';
@@ -212,5 +212,28 @@ describe('webview: edit, regenerate, copy reply, Escape, Up, remembered view', f
     assert.equal(restoreWith({ scroll: { id: 'u2', offset: 5 } }, CONVERSATION), false, 'a position saved without its newest message: at the bottom');
     assert.equal(restoreWith({ scroll: { id: 'gone', offset: 5, last: 'a2' } }, CONVERSATION), false, 'its message is not shown: at the bottom');
     assert.equal(restoreWith({ scroll: { id: 'u2', offset: 5, last: 7 } }, CONVERSATION), false, 'a malformed saved state is ignored');
+  });
+
+  it('the scroll position is saved only when it changed: following a streaming reply writes no state', () => {
+    const timers: Array<() => void> = [];
+    const win = { setTimeout: (cb: () => void) => timers.push(cb) } as unknown as Window;
+    const saved: unknown[] = [];
+    let state: unknown = { thinkingOpen: ['a1'] };
+    const memory = new ViewMemory({ getState: () => state, setState: (s) => saved.push((state = s)) });
+    const scrollAndSave = (where: ScrollAnchor | undefined) => {
+      memory.rememberScroll(win, () => where);
+      memory.rememberScroll(win, () => where); // several scrolls in one interval: one timer
+      timers.splice(0).forEach((run) => run());
+    };
+    for (let i = 0; i < 20; i++) scrollAndSave(undefined); // at the bottom, render after render
+    assert.equal(saved.length, 0, 'nothing remembered and still at the bottom: no write');
+    scrollAndSave({ id: 'u2', offset: 5, last: 'a2' });
+    scrollAndSave({ id: 'u2', offset: 5, last: 'a2' });
+    assert.deepEqual(saved, [{ thinkingOpen: ['a1'], scroll: { id: 'u2', offset: 5, last: 'a2' } }], 'the user scrolled up: one write');
+    scrollAndSave({ id: 'u2', offset: 9, last: 'a2' });
+    scrollAndSave(undefined);
+    scrollAndSave(undefined);
+    assert.equal(saved.length, 3, 'moved, then back at the bottom: one write each');
+    assert.deepEqual(state, { thinkingOpen: ['a1'], scroll: null });
   });
 });
