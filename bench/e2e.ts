@@ -184,26 +184,24 @@ async function main(): Promise<void> {
     const floorFrame = await webviewFrame(page, 'gmi-cloud.gmi-vscode', '[data-testid="floor"]');
     const chatFrame = await webviewFrame(page, 'gmi-cloud.gmi-vscode', '[data-testid="prompt"]');
     const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
-    const chatRound = async () => {
+    /** One measured stream into `frame`: `startAndWait` starts the reply and waits for its end. */
+    const measuredRound = async (frame: Frame, startAndWait: () => Promise<void>) => {
       await settle();
       writes.clear();
       const first = streams++ * DELTAS;
-      return measureStream(chatFrame, writes, first, async () => {
+      return measureStream(frame, writes, first, async () => {
         fake.enqueue({ text: markedReply(first), chunkSize: PIECE, delayMs: DELAY_MS, usage: { input: 10, output: DELTAS } });
-        await ask(page, 'stream the benchmark reply', false);
-        await waitDone(page, ++replies);
+        await startAndWait();
       });
     };
-    const floorRound = async () => {
-      await settle();
-      writes.clear();
-      const first = streams++ * DELTAS;
-      return measureStream(floorFrame, writes, first, async () => {
-        fake.enqueue({ text: markedReply(first), chunkSize: PIECE, delayMs: DELAY_MS, usage: { input: 10, output: DELTAS } });
-        await runCommand(page, 'GMI Bench: Stream to the Floor View');
-        await floorFrame.waitForFunction((n) => (window as unknown as { __seenCount: number }).__seenCount >= n, DELTAS, { timeout: 180_000 });
-      });
-    };
+    const chatRound = () => measuredRound(chatFrame, async () => {
+      await ask(page, 'stream the benchmark reply', false);
+      await waitDone(page, ++replies);
+    });
+    const floorRound = () => measuredRound(floorFrame, async () => {
+      await runCommand(page, 'GMI Bench: Stream to the Floor View');
+      await floorFrame.waitForFunction((n) => (window as unknown as { __seenCount: number }).__seenCount >= n, DELTAS, { timeout: 180_000 });
+    });
     // Unmeasured warm-up rounds: the workbench's own start-up work (extensions activating, the
     // TypeScript server, delayed contributions) goes on for a minute after the window opens and
     // fell on whichever stream came first — the chat's first round was the slowest of every run.
