@@ -32,6 +32,8 @@ export interface GmiExtensionApi {
   composer(): { attachments: AttachmentView[]; notice: string };
   /** The last lines written to the GMI log (already redacted). */
   logLines(): readonly string[];
+  /** The model's status bar item as shown (text and tooltip); undefined until it is shown, just after activation. */
+  modelStatus(): { text: string; tooltip: string } | undefined;
   /** Whether a refactor proposal is waiting for Apply/Discard. */
   refactorPending(): boolean;
   /** Everything the extension keeps in global and workspace state (so tests can show the key is not there). */

@@ -215,6 +215,7 @@ export function activate(context: vscode.ExtensionContext): GmiExtensionApi {
     webviewMessage: (raw) => view.receive(raw),
     composer: () => ({ attachments: view.pending.list.map(toAttachmentView), notice: view.composerNotice }),
     logLines: () => log.lines(),
+    modelStatus: () => models.status(),
     refactorPending: () => refactor.pending,
     storedState: () => ({ global: dumpMemento(context.globalState), workspace: dumpMemento(context.workspaceState) }),
   };

@@ -54,6 +54,22 @@ describe('settings a cloned repository could set', () => {
   const workspaceSettings = () => path.join(folder(), '.vscode', 'settings.json');
   afterEach(() => fs.rmSync(path.join(folder(), '.vscode'), { recursive: true, force: true }));
 
+  it('the status bar shows the user’s model, shown just after activation, and follows a change of gmi.model', async () => {
+    const config = () => vscode.workspace.getConfiguration('gmi');
+    const before = config().inspect<string>('model')?.globalValue;
+    const current = before ?? config().inspect<string>('model')!.defaultValue!;
+    await waitFor('the model status bar item', () => t.api.modelStatus() !== undefined);
+    assert.equal(t.api.modelStatus()!.text, `$(sparkle) ${current.slice(current.lastIndexOf('/') + 1)}`);
+    assert.match(t.api.modelStatus()!.tooltip, new RegExp(`\`${current}\``));
+    try {
+      await config().update('model', 'example-org/status-model-7', vscode.ConfigurationTarget.Global);
+      await waitFor('the status bar to follow the setting', () => t.api.modelStatus()?.text === '$(sparkle) status-model-7');
+      assert.match(t.api.modelStatus()!.tooltip, /`example-org\/status-model-7`/);
+    } finally {
+      await config().update('model', before, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('gmi.model and gmi.systemPrompt are user settings only (application scope), like gmi.baseUrl', () => {
     const props = packageJson().contributes.configuration.properties;
     for (const key of ['gmi.baseUrl', 'gmi.model', 'gmi.systemPrompt']) assert.equal(props[key]?.scope, 'application', key);
