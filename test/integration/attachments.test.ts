@@ -54,7 +54,13 @@ describe('Attachments', () => {
   });
 
   it('open editors: the ones picked are attached, read from the editor (unsaved text included)', async () => {
-    const editor = await openWorkspaceFile('src/sample.ts');
+    // A file of its own: an unsaved edit of src/sample.ts once outlived its revert on 1.100.3 and
+    // shifted the lines of every later test that reads that file.
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const relative = `open-editor-${Date.now()}/note.ts`;
+    const uri = vscode.Uri.joinPath(folder, relative);
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('// A note the attachments test opens.\nexport const note = 1;\n'));
+    const editor = await openWorkspaceFile(relative);
     await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// unsaved line\n'));
     try {
       let call = 0;
@@ -63,16 +69,17 @@ describe('Attachments', () => {
         call++;
         if (call === 1) return list.find((i) => i.choice === 'openEditors');
         assert.equal(options.canPickMany, true);
-        return list.filter((i) => i.description === 'src/sample.ts');
+        return list.filter((i) => i.description === relative);
       });
       await t.api.webviewMessage({ type: 'pickContext', via: 'button' });
-      assert.deepEqual(t.api.composer().attachments.map((a) => a.name), ['sample.ts']);
+      assert.deepEqual(t.api.composer().attachments.map((a) => a.name), ['note.ts']);
       t.fake.enqueue({ text: 'Seen.' });
       await t.api.webviewMessage({ type: 'send', text: 'Look at the open file.' });
       await t.api.chatIdle();
-      assert.match(lastUserText(body()), /Attached file `src\/sample\.ts` \(typescript\):\n\n```typescript\n\/\/ unsaved line\n\/\/ A small file/);
+      assert.match(lastUserText(body()), /Attached file `open-editor-\d+\/note\.ts` \(typescript\):\n\n```typescript\n\/\/ unsaved line\n\/\/ A note the attachments test opens\./);
     } finally {
       await revertDocument(editor.document);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     }
   });
 
