@@ -1,29 +1,10 @@
 import assert from 'node:assert/strict';
 import { PREVIEW_CHARS } from '../../src/webview/messageEntries';
-import { renderMarkdown } from '../../src/webview/markdown';
 import type { MessageView } from '../../src/protocol/messages';
-import { htmlWithoutGroups } from './helpers/frozenGroups';
+import { htmlWithoutGroups, oneShotHtml } from './helpers/frozenGroups';
 import { setup, state, tick } from './helpers/webviewApp';
 import { CORPUS } from './helpers/webviewCorpus';
 import { useEnglishWebviewStrings } from './helpers/webviewStrings';
-
-/** One-shot render normalized through a DOM, as the view would show it. */
-function oneShot(doc: Document, text: string, codeActions = true): string {
-  const t = doc.createElement('template');
-  t.innerHTML = renderMarkdown(text, codeActions);
-  const d = doc.createElement('div');
-  d.append(t.content);
-  return d.innerHTML;
-}
-
-/** jsdom has no layout: gives the conversation a 500 px view over a height that grows with its text. */
-function withFakeScrollGeometry(list: HTMLElement): HTMLElement {
-  let top = 0;
-  Object.defineProperty(list, 'clientHeight', { get: () => 500 });
-  Object.defineProperty(list, 'scrollHeight', { get: () => 500 + list.textContent!.length });
-  Object.defineProperty(list, 'scrollTop', { get: () => top, set: (v: number) => { top = Math.max(0, Math.min(v, list.scrollHeight - 500)); } });
-  return list;
-}
 
 describe('webview chat app', function () {
   before(useEnglishWebviewStrings);
@@ -67,7 +48,7 @@ describe('webview chat app', function () {
     assert.equal(code.querySelector('[class^="hljs-"]'), null, 'not highlighted before the first frame');
     assert.equal(code.getAttribute('data-highlight-later'), 'js');
     t.deferred.splice(0).forEach((cb) => cb());
-    assert.equal(msgs[1].querySelector('.message-body')!.innerHTML, oneShot(t.doc, 'Answer\n\n```js\nlet x = 1;\n```'));
+    assert.equal(msgs[1].querySelector('.message-body')!.innerHTML, oneShotHtml(t.doc, 'Answer\n\n```js\nlet x = 1;\n```'));
     assert.equal(msgs[1].querySelector('[data-testid="retry"]'), null, 'no retry on a done reply');
     assert.ok(msgs[2].querySelector('[data-testid="retry"]'));
     assert.equal(msgs[0].querySelectorAll('[data-testid="copy"]').length, 0, 'user messages have no code actions');
@@ -153,7 +134,7 @@ describe('webview chat app', function () {
     }
     t.frame();
     // Equal but for the disabled buttons of the last block: its closing fence has not come yet.
-    assert.equal(htmlWithoutGroups(body).replace(/ disabled=""/g, ''), oneShot(t.doc, text));
+    assert.equal(htmlWithoutGroups(body).replace(/ disabled=""/g, ''), oneShotHtml(t.doc, text));
     assert.equal(el.querySelector('[data-testid="thinking"] .thinking-body')!.textContent, 'Let me think.');
     t.send({
       type: 'messageUpdated',
@@ -163,10 +144,10 @@ describe('webview chat app', function () {
     assert.equal(el.dataset.state, 'done');
     assert.equal(body.getAttribute('aria-busy'), 'false');
     assert.equal(el.querySelector('[data-testid="meta"]')!.textContent, 'm · 10 in · 2,000 out');
-    assert.equal(body.innerHTML, oneShot(t.doc, text));
+    assert.equal(body.innerHTML, oneShotHtml(t.doc, text));
     // A final text that differs (host correction) replaces the body.
     t.send({ type: 'messageUpdated', message: { id: 'a1', role: 'assistant', text: 'short', state: 'interrupted' } });
-    assert.equal(body.innerHTML, oneShot(t.doc, 'short'));
+    assert.equal(body.innerHTML, oneShotHtml(t.doc, 'short'));
     assert.ok(el.querySelector('[data-testid="retry"]'));
   });
 
@@ -189,7 +170,7 @@ describe('webview chat app', function () {
     t.send({ type: 'append', id: 'a1', text: '  return 2;\n}' });
     t.send({ type: 'messageUpdated', message: { id: 'a1', role: 'assistant', text, state: 'stopped' } });
     assert.ok(buttons(1).every((b) => !b.disabled), 'enabled once the reply is over');
-    assert.equal(t.$('[data-id="a1"] .message-body')!.innerHTML, oneShot(t.doc, text), 'and the body is the one-shot render');
+    assert.equal(t.$('[data-id="a1"] .message-body')!.innerHTML, oneShotHtml(t.doc, text), 'and the body is the one-shot render');
     buttons(1)[0].click();
     assert.deepEqual(t.posted.at(-1), { type: 'copyCode', id: 'a1', block: 1 });
   });
@@ -230,105 +211,6 @@ describe('webview chat app', function () {
     t.send({ type: 'fileLinks', id: 'a1', refs: ['src/sample.ts:3'] });
     t.send({ type: 'state', state: state([reply]) });
     assert.equal(t.$$('[data-id="a1"] button.file-link').length, 1, 'a full re-render links it again from what the host said');
-  });
-
-  describe('accessibility', () => {
-    it('a new error is announced (role="alert"); the errors of a conversation reopened are not announced again', () => {
-      const t = setup();
-      t.app.start();
-      const old: MessageView = { id: 'e0', role: 'error', text: 'Old failure.', actions: ['retry'] };
-      t.send({ type: 'state', state: state([old]) });
-      assert.equal(t.$('[data-id="e0"] [role="alert"]'), null);
-      t.send({ type: 'messageAdded', message: { id: 'e1', role: 'error', text: 'GMI rejected the API key.', actions: ['setApiKey'] } });
-      const alert = t.$('[data-id="e1"] [role="alert"]');
-      assert.equal(alert?.textContent, 'GMI rejected the API key.');
-    });
-
-    it('the prompt takes the focus when the view is focused, but not from a click on the conversation', () => {
-      const t = setup();
-      t.app.start();
-      t.send({ type: 'state', state: state([{ id: 'a1', role: 'assistant', text: 'Some text to select.', state: 'done' }]) });
-      const prompt = t.$('[data-testid="prompt"]')!;
-      assert.notEqual(t.doc.activeElement, prompt);
-      t.win.dispatchEvent(new t.dom.window.FocusEvent('focus'));
-      assert.equal(t.doc.activeElement, prompt, 'focused from the workbench: typing goes to the prompt');
-
-      prompt.blur();
-      const text = t.$('[data-id="a1"] p')!;
-      text.dispatchEvent(new t.dom.window.MouseEvent('pointerdown', { bubbles: true }));
-      t.win.dispatchEvent(new t.dom.window.FocusEvent('focus'));
-      assert.notEqual(t.doc.activeElement, prompt, 'a click (selecting text) keeps its focus');
-    });
-
-    it('after Stop the focus is in the prompt, whether Stop was clicked or Escape pressed', () => {
-      const t = setup();
-      t.app.start();
-      t.send({ type: 'state', state: state([], { busy: true }) });
-      const prompt = t.$('[data-testid="prompt"]')! as HTMLTextAreaElement;
-      const stop = t.$('[data-testid="stop"]')! as HTMLButtonElement;
-      assert.equal(stop.hidden, false);
-      stop.focus();
-      stop.click();
-      assert.deepEqual(t.posted.at(-1), { type: 'stop' });
-      assert.equal(t.doc.activeElement, prompt);
-
-      prompt.dispatchEvent(new t.dom.window.KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }));
-      assert.deepEqual(t.posted.at(-1), { type: 'stop' }, 'Escape in the prompt stops the reply');
-      t.send({ type: 'busy', busy: false });
-      const before = t.posted.length;
-      prompt.dispatchEvent(new t.dom.window.KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }));
-      assert.equal(t.posted.length, before, 'Escape does nothing when no reply streams');
-    });
-
-    it('the focus is never lost when the button it is on disappears', () => {
-      const t = setup();
-      t.app.start();
-      t.send({ type: 'state', state: state([], { busy: true }) });
-      const prompt = t.$('[data-testid="prompt"]')!;
-      t.$('[data-testid="stop"]')!.focus();
-      t.send({ type: 'busy', busy: false }); // the reply ended by itself: Stop goes away
-      assert.equal(t.doc.activeElement, prompt);
-      t.$('[data-testid="send"]')!.focus();
-      t.send({ type: 'busy', busy: true }); // Ask GMI from the editor: Send goes away
-      assert.equal(t.doc.activeElement, prompt);
-    });
-
-    it('every button has an accessible name, and everything is reachable by keyboard', () => {
-      const t = setup();
-      t.app.start();
-      const long = 'q'.repeat(PREVIEW_CHARS + 100);
-      t.send({
-        type: 'state',
-        state: state(
-          [
-            { id: 'u1', role: 'user', text: long },
-            { id: 'a1', role: 'assistant', text: 'See src/app.ts:3 and:\n\n```ts\nx()\n```', thinking: 'hmm', state: 'interrupted' },
-            { id: 'e1', role: 'error', text: 'Failed.', replyTo: 'a1', actions: ['setApiKey', 'selectModel', 'retry', 'openSettings', 'openLog'] },
-            { id: 'a2', role: 'assistant', text: 'Cut.', state: 'stopped' },
-          ],
-          { hasApiKey: false },
-        ),
-      });
-      t.send({ type: 'fileLinks', id: 'a1', refs: ['src/app.ts:3'] });
-      const buttons = t.$$('button');
-      const kinds = new Set(buttons.map((b) => b.getAttribute('data-testid')));
-      for (const kind of ['model', 'new-chat', 'set-api-key', 'show-all', 'copy', 'insert', 'apply', 'file-link', 'error-action', 'retry', 'send', 'stop']) {
-        assert.ok(kinds.has(kind), `the state shows a ${kind} button`);
-      }
-      for (const b of buttons) {
-        const visibleText = Array.from(b.childNodes)
-          .filter((n) => !(n instanceof t.dom.window.Element && n.getAttribute('aria-hidden') === 'true'))
-          .map((n) => n.textContent)
-          .join('')
-          .trim();
-        const name = b.getAttribute('aria-label')?.trim() || visibleText;
-        assert.ok(name, `a ${b.getAttribute('data-testid')} button has no accessible name`);
-        assert.notEqual(b.getAttribute('tabindex'), '-1');
-      }
-      // The conversation itself can take the focus (to scroll and read with the keyboard).
-      assert.equal(t.$('main.conversation')!.getAttribute('tabindex'), '0');
-      assert.ok(t.$('main.conversation')!.getAttribute('aria-label'));
-    });
   });
 
   it('Enter sends, Shift+Enter and IME composition do not, empty is not sent, busy means stop first', () => {
@@ -488,7 +370,7 @@ describe('webview chat app', function () {
     button.click();
     assert.deepEqual(t.posted, [], 'nothing to ask the host');
     assert.equal(t.$('[data-id="u1"] [data-testid="show-all"]'), null);
-    assert.equal(t.$('[data-id="u1"] .message-body')!.innerHTML, oneShot(t.doc, long, false), 'now the whole message, as a one-shot render');
+    assert.equal(t.$('[data-id="u1"] .message-body')!.innerHTML, oneShotHtml(t.doc, long, false), 'now the whole message, as a one-shot render');
   });
 
   it('a failed reply shows one Retry: its own, until an error message below offers one', () => {
@@ -510,95 +392,5 @@ describe('webview chat app', function () {
     t.send({ type: 'messageAdded', message: { id: 'a2', role: 'assistant', text: 'x', state: 'error' } });
     t.send({ type: 'messageAdded', message: { id: 'e2', role: 'error', text: 'Bad key', actions: ['setApiKey'], replyTo: 'a2' } });
     assert.ok(t.$('[data-id="a2"] [data-testid="retry"]'));
-  });
-
-  it('keeps the newest text in view while streaming, unless the user scrolled up', () => {
-    const t = setup();
-    t.app.start();
-    const list = withFakeScrollGeometry(t.$('.conversation')!);
-    const userScroll = (to: number) => {
-      list.dispatchEvent(new t.dom.window.WheelEvent('wheel', { deltaY: to - list.scrollTop }));
-      list.scrollTop = to;
-      list.dispatchEvent(new t.dom.window.Event('scroll'));
-    };
-    const layoutScroll = (to: number) => {
-      // e.g. scroll anchoring while off-screen messages change size: not the user's doing
-      list.scrollTop = to;
-      list.dispatchEvent(new t.dom.window.Event('scroll'));
-    };
-    t.send({ type: 'state', state: state([]) });
-    t.send({ type: 'messageAdded', message: { id: 'a1', role: 'assistant', text: '', state: 'streaming' } });
-    const bottom = () => list.scrollHeight - list.clientHeight;
-    t.send({ type: 'append', id: 'a1', text: 'word '.repeat(400) });
-    t.frame();
-    assert.ok(bottom() > 1000);
-    assert.equal(list.scrollTop, bottom(), 'pinned to the bottom while streaming');
-    layoutScroll(bottom() - 300);
-    t.send({ type: 'append', id: 'a1', text: 'x '.repeat(100) });
-    t.frame();
-    assert.equal(list.scrollTop, bottom(), 'a scroll the user did not make does not stop the follow');
-    userScroll(100);
-    t.send({ type: 'append', id: 'a1', text: '\n\nmore '.repeat(200) });
-    t.frame();
-    assert.equal(list.scrollTop, 100, 'left where the user scrolled to');
-    userScroll(bottom());
-    t.send({ type: 'append', id: 'a1', text: 'and more '.repeat(200) });
-    t.frame();
-    assert.equal(list.scrollTop, bottom(), 'pinned again once the user is back at the bottom');
-  });
-
-  it('a press in the conversation released outside the view does not leave the view unpinned', () => {
-    const t = setup();
-    t.app.start();
-    const list = withFakeScrollGeometry(t.$('.conversation')!);
-    const bottom = () => list.scrollHeight - list.clientHeight;
-    const layoutScroll = () => {
-      list.scrollTop = bottom() - 300;
-      list.dispatchEvent(new t.dom.window.Event('scroll'));
-    };
-    t.send({ type: 'state', state: state([]) });
-    t.send({ type: 'messageAdded', message: { id: 'a1', role: 'assistant', text: '', state: 'streaming' } });
-    t.send({ type: 'append', id: 'a1', text: 'word '.repeat(400) });
-    t.frame();
-    // Pressed in the conversation, released outside the view (no pointerup reaches it), focus gone.
-    list.dispatchEvent(new t.dom.window.MouseEvent('pointerdown', { bubbles: true }));
-    t.win.dispatchEvent(new t.dom.window.Event('blur'));
-    layoutScroll();
-    t.send({ type: 'append', id: 'a1', text: 'more '.repeat(200) });
-    t.frame();
-    assert.equal(list.scrollTop, bottom(), 'still following the bottom');
-    // While the press lasts, a scroll is the user's (dragging the scroll bar).
-    list.dispatchEvent(new t.dom.window.MouseEvent('pointerdown', { bubbles: true }));
-    layoutScroll();
-    t.send({ type: 'append', id: 'a1', text: 'and more '.repeat(200) });
-    t.frame();
-    assert.notEqual(list.scrollTop, bottom(), 'a drag unpins');
-  });
-
-  it('opens a long conversation: newest messages at once, older ones in background slices, all equal one-shot', () => {
-    const t = setup(undefined, 4000);
-    t.app.start();
-    const messages: MessageView[] = [];
-    // Size only matters relative to the eager budget; timing belongs to the benchmark.
-    const reply = 'Some prose.\n\n```ts\nconst x = 1;\n```\n\n' + 'word '.repeat(100);
-    for (let i = 0; i < 60; i++) {
-      messages.push({ id: `u${i}`, role: 'user', text: `question ${i}` });
-      messages.push({ id: `a${i}`, role: 'assistant', text: `${i}\n\n${reply}`, state: 'done', model: 'm' });
-    }
-    t.send({ type: 'state', state: state(messages) });
-    const all = t.$$('[data-testid="message"]');
-    assert.equal(all.length, 120, 'every message element exists at once');
-    const pending = t.$$('.message.pending');
-    assert.ok(pending.length > 0 && pending.length < 120, 'older messages are left for later');
-    assert.ok(!t.$('[data-id="a59"]')!.classList.contains('pending'), 'the newest reply is rendered at once');
-    while (t.deferred.length) t.deferred.splice(0).forEach((cb) => cb());
-    assert.equal(t.$$('.message.pending').length, 0);
-    for (const i of [0, 30, 59]) {
-      assert.equal(t.$(`[data-id="a${i}"] .message-body`)!.innerHTML, oneShot(t.doc, `${i}\n\n${reply}`));
-      assert.equal(t.$(`[data-id="a${i}"] [data-testid="meta"]`)!.textContent, 'm');
-    }
-    // A new state drops the old background work.
-    t.send({ type: 'state', state: state([{ id: 'n1', role: 'user', text: 'new' }]) });
-    assert.equal(t.$$('[data-testid="message"]').length, 1);
   });
 });

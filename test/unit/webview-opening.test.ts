@@ -7,6 +7,8 @@ import { LaterHighlights } from '../../src/webview/laterHighlights';
 import { LaterHeads, TAIL_FIRST_CHARS } from '../../src/webview/laterHeads';
 import { HIGHLIGHT_LATER_ATTR, renderMarkdown, renderPart, sharedMarkdown, splitAtBlock } from '../../src/webview/markdown';
 import { HOSTILE_REPLIES } from '../ui/fixtures/hostile-corpus';
+import type { MessageView } from '../../src/protocol/messages';
+import { oneShotHtml } from './helpers/frozenGroups';
 import { CORPUS } from './helpers/webviewCorpus';
 import { setup, state } from './helpers/webviewApp';
 import { useEnglishWebviewStrings } from './helpers/webviewStrings';
@@ -180,5 +182,32 @@ describe('webview: opening a conversation — highlighting and beginnings left f
     assert.equal(body.textContent, 'rendered again');
     assert.equal(rendered, 0);
     assert.equal(heads.renderTail(body, 'too short', true, () => rendered++), false);
+  });
+
+  it('opens a long conversation: newest messages at once, older ones in background slices, all equal one-shot', () => {
+    const t = setup(undefined, 4000);
+    t.app.start();
+    const messages: MessageView[] = [];
+    // Size only matters relative to the eager budget; timing belongs to the benchmark.
+    const reply = 'Some prose.\n\n```ts\nconst x = 1;\n```\n\n' + 'word '.repeat(100);
+    for (let i = 0; i < 60; i++) {
+      messages.push({ id: `u${i}`, role: 'user', text: `question ${i}` });
+      messages.push({ id: `a${i}`, role: 'assistant', text: `${i}\n\n${reply}`, state: 'done', model: 'm' });
+    }
+    t.send({ type: 'state', state: state(messages) });
+    const all = t.$$('[data-testid="message"]');
+    assert.equal(all.length, 120, 'every message element exists at once');
+    const pending = t.$$('.message.pending');
+    assert.ok(pending.length > 0 && pending.length < 120, 'older messages are left for later');
+    assert.ok(!t.$('[data-id="a59"]')!.classList.contains('pending'), 'the newest reply is rendered at once');
+    while (t.deferred.length) t.deferred.splice(0).forEach((cb) => cb());
+    assert.equal(t.$$('.message.pending').length, 0);
+    for (const i of [0, 30, 59]) {
+      assert.equal(t.$(`[data-id="a${i}"] .message-body`)!.innerHTML, oneShotHtml(t.doc, `${i}\n\n${reply}`));
+      assert.equal(t.$(`[data-id="a${i}"] [data-testid="meta"]`)!.textContent, 'm');
+    }
+    // A new state drops the old background work.
+    t.send({ type: 'state', state: state([{ id: 'n1', role: 'user', text: 'new' }]) });
+    assert.equal(t.$$('[data-testid="message"]').length, 1);
   });
 });

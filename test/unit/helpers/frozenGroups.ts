@@ -12,9 +12,9 @@ export function htmlWithoutGroups(el: Element): string {
 }
 
 /** The one-shot render of `text`, serialized through `doc` so it compares with a container's innerHTML. */
-export function oneShotHtml(doc: Document, text: string): string {
+export function oneShotHtml(doc: Document, text: string, codeActions = true): string {
   const t = doc.createElement('template');
-  t.innerHTML = renderMarkdown(text);
+  t.innerHTML = renderMarkdown(text, codeActions);
   const div = doc.createElement('div');
   div.append(t.content);
   return div.innerHTML;
