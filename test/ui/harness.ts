@@ -189,12 +189,21 @@ export function notification(page: Page, text: string | RegExp): Locator {
   return page.locator('.notification-toast').filter({ has: page.locator('.notification-list-item-message', { hasText: text }) });
 }
 
-/** Opens the GMI chat view in the side bar. */
+/**
+ * Opens the GMI chat view in the side bar; resolves once the view shows the host's state. The prompt
+ * shows before the state arrives (the host sends it once the history is read), so counting messages
+ * any earlier would count none; after it the view shows the welcome, the empty-chat line or messages.
+ */
 export async function openChat(page: Page): Promise<FrameLocator> {
   const frame = chatFrame(page);
-  if (await frame.locator('body').isVisible().catch(() => false)) return frame;
-  await runCommand(page, 'GMI: Focus on Chat View');
-  await frame.locator('body').waitFor({ state: 'visible', timeout: WAIT });
+  if (!(await frame.locator('body').isVisible().catch(() => false))) {
+    await runCommand(page, 'GMI: Focus on Chat View');
+    await frame.locator('body').waitFor({ state: 'visible', timeout: WAIT });
+  }
+  await frame
+    .locator('[data-testid="welcome"]:not([hidden]), [data-testid="empty"]:not([hidden]), [data-testid="message"]')
+    .first()
+    .waitFor({ state: 'attached', timeout: WAIT });
   return frame;
 }
 
