@@ -4,10 +4,11 @@
 //   dist/markdown.js   markdown-it code-block extraction, required on first Insert/Apply/Refactor
 //   dist/provider.js   the VS Code chat provider, required when VS Code first asks for GMI models
 //   dist/webview.js    the chat view script (browser)
-// plus dist/codicons/ (the icon font the webview uses). `--production` minifies, no sourcemaps.
+// plus dist/codicons/ (the glyphs and CSS rules of the icons the webview shows: scripts/codicons.mjs). `--production` minifies, no sourcemaps.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { chatViewCodicons } from './codicons.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -78,9 +79,9 @@ const targets = [
 mkdirSync('dist/codicons', { recursive: true });
 // A production build leaves no source maps behind from an earlier development build.
 if (production) for (const t of targets) rmSync(`${t.outfile}.map`, { force: true });
-for (const f of ['codicon.css', 'codicon.ttf']) {
-  cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
-}
+const codicons = await chatViewCodicons();
+writeFileSync('dist/codicons/codicon.css', codicons.css);
+writeFileSync('dist/codicons/codicon.ttf', codicons.ttf);
 
 if (watch) {
   for (const options of targets) {

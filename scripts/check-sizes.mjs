@@ -9,6 +9,8 @@ const budgets = [
   ['dist/markdown.js', 200 * KB, 'code-block extraction chunk, loaded on first Insert/Apply/Refactor'],
   ['dist/provider.js', 64 * KB, 'VS Code chat provider chunk, loaded when VS Code first asks for GMI models'],
   ['dist/webview.js', 300 * KB, 'chat view script'],
+  ['dist/codicons/codicon.ttf', 16 * KB, "the glyphs of the chat view's icons (scripts/codicons.mjs)"],
+  ['dist/codicons/codicon.css', 8 * KB, "the rules of the chat view's icons"],
   ['gmi-vscode.vsix', 600 * KB, 'the packaged extension'],
 ];
 
@@ -22,7 +24,7 @@ for (const [file, budget, what] of budgets) {
   const size = statSync(file).size;
   const ok = size <= budget;
   if (!ok) failed++;
-  console.log(`${ok ? 'ok  ' : 'OVER'} ${file.padEnd(20)} ${(size / KB).toFixed(1).padStart(7)} KB / ${budget / KB} KB  (${what})`);
+  console.log(`${ok ? 'ok  ' : 'OVER'} ${file.padEnd(26)} ${(size / KB).toFixed(1).padStart(7)} KB / ${budget / KB} KB  (${what})`);
 }
 if (failed) {
   console.error(`size: ${failed} file(s) over budget or missing`);

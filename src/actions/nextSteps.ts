@@ -4,6 +4,7 @@
 // the plain-Node tests use it too; the words go through src/l10n.ts.
 import type { GmiErrorInfo } from '../gmi/types';
 import * as l10n from '../l10n';
+import type { Codicon } from '../protocol/codicons';
 
 /** Every next step, by id: what an error message stores and its buttons name (the protocol has its own list). */
 export const NEXT_STEP_IDS = ['setApiKey', 'selectModel', 'retry', 'openSettings', 'openLog', 'dropOldestTurns'] as const;
@@ -12,8 +13,8 @@ export type NextStepId = (typeof NEXT_STEP_IDS)[number];
 export interface NextStep {
   /** Button text in the sidebar. */
   label: string;
-  /** Codicon name of the button. */
-  icon: string;
+  /** Codicon name of the button (the chat view ships only the codicons it names). */
+  icon: Codicon;
   /** The command that performs it (undefined: the surface handles it, e.g. Retry). */
   command?: string;
   args?: readonly unknown[];

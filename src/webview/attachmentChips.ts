@@ -3,11 +3,12 @@
 // question (the host's list: it is the truth, this only shows it). Chips of a sent question are
 // drawn by chipList too, without their remove buttons.
 import { checkImageDataUrl, formatBytes, MAX_IMAGE_BYTES, sniffImageType } from '../attachments/images';
+import type { Codicon } from '../protocol/codicons';
 import type { AttachmentView, WebviewToHost } from '../protocol/messages';
 import { h, icon } from './dom';
 import { t } from './l10n';
 
-const ICONS: Record<AttachmentView['kind'], string> = { file: 'file', selection: 'selection', problems: 'warning', image: 'file-media' };
+const ICONS: Record<AttachmentView['kind'], Codicon> = { file: 'file', selection: 'selection', problems: 'warning', image: 'file-media' };
 
 /** Chips for `views`; with `removable`, each has a labelled remove button (data-remove = its id). */
 export function chipList(doc: Document, views: readonly AttachmentView[], removable: boolean): HTMLElement {

@@ -1,6 +1,8 @@
 // Tiny DOM helpers: build elements from tag, attributes and children. Text is always set as text
 // (never parsed as HTML); the only HTML the view parses is the Markdown renderer's output.
 
+import type { Codicon } from '../protocol/codicons';
+
 export type Child = Node | string | false | null | undefined;
 
 export function h<K extends keyof HTMLElementTagNameMap>(
@@ -21,7 +23,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
-export function icon(doc: Document, name: string): HTMLSpanElement {
+export function icon(doc: Document, name: Codicon): HTMLSpanElement {
   return h(doc, 'span', { class: `codicon codicon-${name}`, 'aria-hidden': 'true' });
 }
 

@@ -28,6 +28,7 @@ import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
 import { findFileRefs, isProseFileRef, parseFileRef } from '../code/fileReferences';
+import type { Codicon } from '../protocol/codicons';
 import type { WebviewStringKey } from '../protocol/webviewStrings';
 import { t } from './l10n';
 
@@ -101,7 +102,7 @@ export function highlightCode(code: string, lang: string): string {
   return escapeHtml(code);
 }
 
-const BUTTONS: ReadonlyArray<{ testid: string; icon: string; label: WebviewStringKey }> = [
+const BUTTONS: ReadonlyArray<{ testid: string; icon: Codicon; label: WebviewStringKey }> = [
   { testid: 'copy', icon: 'copy', label: 'code.copy' },
   { testid: 'insert', icon: 'insert', label: 'code.insert' },
   { testid: 'apply', icon: 'diff', label: 'code.apply' },

@@ -2,6 +2,7 @@
 // Shown on hover and focus (chat.css); Edit and Regenerate are disabled while a reply streams (the
 // host refuses them then too). A click names only the message id (conversationClicks.ts).
 import type { MessageView } from '../protocol/messages';
+import type { Codicon } from '../protocol/codicons';
 import type { WebviewStringKey } from '../protocol/webviewStrings';
 import { h, icon } from './dom';
 import { t } from './l10n';
@@ -21,11 +22,11 @@ function changingButtons(doc: Document): Set<HTMLButtonElement> {
   return set;
 }
 
-function button(doc: Document, testid: string, codicon: string, label: WebviewStringKey, title: WebviewStringKey, disabled = false): HTMLButtonElement {
+function button(doc: Document, testid: string, codicon: Codicon, label: WebviewStringKey, title: WebviewStringKey, disabled = false): HTMLButtonElement {
   return h(doc, 'button', { type: 'button', class: 'message-action', 'data-testid': testid, 'aria-label': t(label), title: t(title), disabled }, icon(doc, codicon));
 }
 
-function changingButton(doc: Document, testid: string, codicon: string, label: WebviewStringKey, title: WebviewStringKey, disabled: boolean): HTMLButtonElement {
+function changingButton(doc: Document, testid: string, codicon: Codicon, label: WebviewStringKey, title: WebviewStringKey, disabled: boolean): HTMLButtonElement {
   const b = button(doc, testid, codicon, label, title, disabled);
   changingButtons(doc).add(b);
   return b;

@@ -3,6 +3,7 @@
 // composer or the host: ChatApp owns those and calls in here.
 import { NEXT_STEPS } from '../actions/nextSteps';
 import { formatUsd } from '../usage/usageTracker';
+import type { Codicon } from '../protocol/codicons';
 import type { ErrorActionId, MessageView } from '../protocol/messages';
 import type { WebviewStringKey } from '../protocol/webviewStrings';
 import { chipList } from './attachmentChips';
@@ -48,7 +49,7 @@ export interface MessageEntriesOptions {
 }
 
 /** Button words (a key of the host's table) and icon (the shared next-steps table) per error action. */
-export const ACTION_BUTTONS: Readonly<Record<ErrorActionId, { label: WebviewStringKey; icon: string }>> = {
+export const ACTION_BUTTONS: Readonly<Record<ErrorActionId, { label: WebviewStringKey; icon: Codicon }>> = {
   setApiKey: { label: 'action.setApiKey', icon: NEXT_STEPS.setApiKey.icon },
   selectModel: { label: 'action.selectModel', icon: NEXT_STEPS.selectModel.icon },
   retry: { label: 'action.retry', icon: NEXT_STEPS.retry.icon },
